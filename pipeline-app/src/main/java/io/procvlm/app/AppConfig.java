@@ -1,0 +1,22 @@
+package io.procvlm.app;
+
+import io.procvlm.core.config.Config;
+import io.procvlm.core.config.ConfigLoader;
+import io.procvlm.core.config.ConfigSchema;
+import io.procvlm.core.config.CoreConfig;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The configuration schema of the whole program: every module's keys. */
+public final class AppConfig {
+    private AppConfig() {}
+
+    public static ConfigSchema schema() {
+        return ConfigSchema.of(List.of(CoreConfig.properties()));
+    }
+
+    /** Defaults, then {@code file} (may be null), then {@code --set} overrides. */
+    public static Config load(Path file, List<String> overrides) {
+        return new ConfigLoader(schema()).load(file, overrides);
+    }
+}

@@ -1,0 +1,60 @@
+package io.procvlm.app;
+
+import io.procvlm.core.config.Config;
+import io.procvlm.core.config.CoreConfig;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** {@code --dataset}, {@code --format}, {@code --camera} and {@code --out}: the one-dataset shortcut. */
+public final class DatasetOptions {
+    @Option(
+            names = {"-d", "--dataset"},
+            paramLabel = "PATH",
+            description = "Dataset root folder to read (repeatable); replaces the config's 'datasets' list.")
+    List<String> datasets = new ArrayList<>();
+
+    @Option(
+            names = "--format",
+            paramLabel = "FORMAT",
+            defaultValue = "auto",
+            description = "Format of the --dataset folders: auto (default), lerobot, lerobot-v2.0, lerobot-v2.1 or"
+                    + " lerobot-v3.0.")
+    String format;
+
+    @Option(
+            names = "--camera",
+            paramLabel = "KEY",
+            description = "Camera key to use as the exo view for the --dataset folders (default: the camera rules).")
+    String camera;
+
+    @Option(
+            names = {"-o", "--out"},
+            paramLabel = "DIR",
+            description = "Output root folder (sets output.root; default: out).")
+    String out;
+
+    /** The configuration with these options applied on top. */
+    public Config apply(Config config) {
+        Config result = config;
+        if (!datasets.isEmpty()) {
+            List<Object> entries = new ArrayList<>();
+            for (String path : datasets) {
+                Map<String, String> entry = new LinkedHashMap<>();
+                entry.put("path", path);
+                entry.put("format", format);
+                if (camera != null) {
+                    entry.put("camera", camera);
+                }
+                entries.add(entry);
+            }
+            result = result.with(CoreConfig.DATASETS, entries, "--dataset");
+        }
+        if (out != null) {
+            result = result.with(CoreConfig.OUTPUT_ROOT, out, "--out");
+        }
+        return result;
+    }
+}

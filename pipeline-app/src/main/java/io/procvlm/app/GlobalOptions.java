@@ -1,0 +1,40 @@
+package io.procvlm.app;
+
+import io.procvlm.core.config.Config;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** Options every command takes: configuration file, overrides, verbosity. */
+public final class GlobalOptions {
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
+            scope = ScopeType.INHERIT,
+            description = "YAML configuration file (keys: procvlm config --describe).")
+    Path configFile;
+
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            scope = ScopeType.INHERIT,
+            description = "Override one configuration key, e.g. --set features.flow=farneback (repeatable).")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(
+            names = {"-v", "--verbose"},
+            scope = ScopeType.INHERIT,
+            description = "Print stack traces of failures.")
+    boolean verbose;
+
+    /** Loads the configuration: defaults, the file, then the overrides. */
+    public Config load() {
+        return AppConfig.load(configFile, overrides);
+    }
+
+    public boolean verbose() {
+        return verbose;
+    }
+}

@@ -1,0 +1,62 @@
+package io.procvlm.app.commands;
+
+import io.procvlm.app.DatasetOptions;
+import io.procvlm.app.PipelineRunner;
+import io.procvlm.app.ProcvlmCommand;
+import io.procvlm.core.config.Config;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code procvlm run}: every stage that exists, in order. */
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = "Run the pipeline's stages in order (index, features) over the configured datasets.",
+        footer = {
+            "",
+            "Examples:",
+            "  procvlm run --dataset ../shared/testdata/lerobot-v21-g1-pick-bottle --out out",
+            "  procvlm run --config conf/demo.yaml",
+            "  procvlm run --config conf/demo.yaml --stages index"
+        })
+public final class RunCommand implements Callable<Integer> {
+    @ParentCommand
+    ProcvlmCommand parent;
+
+    @Mixin
+    DatasetOptions datasets;
+
+    @Option(
+            names = "--stages",
+            paramLabel = "STAGE[,STAGE...]",
+            split = ",",
+            description = "Stages to run, in pipeline order (default: all: ${DEFAULT-VALUE}).",
+            defaultValue = "index,features")
+    List<String> stages;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Config config = datasets.apply(parent.globals().load());
+        List<String> ordered = PipelineRunner.STAGES.stream().filter(stages::contains).toList();
+        for (String stage : stages) {
+            if (!PipelineRunner.STAGES.contains(stage)) {
+                throw new picocli.CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "Unknown stage '" + stage + "' in --stages: the stages are "
+                                + String.join(", ", PipelineRunner.STAGES));
+            }
+        }
+        PipelineRunner runner = new PipelineRunner(
+                config, spec.commandLine().getOut(), spec.commandLine().getErr());
+        return runner.run("run", ordered).exitCode();
+    }
+}

@@ -1,0 +1,25 @@
+package io.procvlm.core.dataset;
+
+import io.procvlm.core.io.DatasetFiles;
+import io.procvlm.core.model.EpisodeRef;
+import io.procvlm.core.video.FrameSource;
+
+/**
+ * Reads one episode's contents inside a Spark task, from its {@link EpisodeRef} alone. Implementations are stateless
+ * and thread safe.
+ */
+public interface EpisodeReader {
+    /**
+     * The episode's per-frame rows.
+     *
+     * @throws io.procvlm.core.error.PipelineException with a user error code when the rows cannot be read
+     */
+    FrameTable readFrames(DatasetFiles files, EpisodeRef ref);
+
+    /**
+     * Opens the episode's exo-camera frames as a stream. The caller closes it.
+     *
+     * @throws io.procvlm.core.error.PipelineException with a user error code when the frames cannot be opened
+     */
+    FrameSource openFrames(DatasetFiles files, EpisodeRef ref, int decoderThreads);
+}

@@ -1,0 +1,42 @@
+package io.procvlm.core.dataset.lerobot;
+
+import static io.procvlm.core.error.CoreErrorCode.MISSING_VIDEO;
+
+import io.procvlm.core.dataset.EpisodeReader;
+import io.procvlm.core.dataset.FrameTable;
+import io.procvlm.core.error.PipelineException;
+import io.procvlm.core.io.DatasetFiles;
+import io.procvlm.core.model.CameraStorage;
+import io.procvlm.core.model.EpisodeRef;
+import io.procvlm.core.model.VideoSegment;
+import io.procvlm.core.video.FrameSource;
+import io.procvlm.core.video.ffmpeg.FfmpegFrameSource;
+
+/** Reads episodes of LeRobot v2.0, v2.1 and v3.0 datasets (video or images in parquet). */
+public final class LeRobotEpisodeReader implements EpisodeReader {
+    public static final LeRobotEpisodeReader INSTANCE = new LeRobotEpisodeReader();
+
+    private LeRobotEpisodeReader() {}
+
+    @Override
+    public FrameTable readFrames(DatasetFiles files, EpisodeRef ref) {
+        return LeRobotFrames.read(files, ref);
+    }
+
+    @Override
+    public FrameSource openFrames(DatasetFiles files, EpisodeRef ref, int decoderThreads) {
+        if (ref.camera().storage() == CameraStorage.IMAGE_IN_PARQUET) {
+            return LeRobotImageFrameSource.open(files, ref);
+        }
+        VideoSegment segment = ref.video();
+        if (!files.exists(segment.path())) {
+            throw new PipelineException(MISSING_VIDEO, "video file " + segment.path() + " does not exist");
+        }
+        return FfmpegFrameSource.open(
+                files.localFile(segment.path()),
+                segment.fromTimestamp(),
+                segment.toTimestamp(),
+                decoderThreads,
+                ref.fps());
+    }
+}

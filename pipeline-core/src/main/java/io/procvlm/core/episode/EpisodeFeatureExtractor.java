@@ -1,0 +1,186 @@
+package io.procvlm.core.episode;
+
+import static io.procvlm.core.error.CoreErrorCode.FRAME_COUNT_MISMATCH;
+import static io.procvlm.core.error.CoreErrorCode.INTERNAL;
+import static java.util.Objects.requireNonNull;
+
+import io.procvlm.core.dataset.DatasetReaders;
+import io.procvlm.core.dataset.EpisodeReader;
+import io.procvlm.core.dataset.FrameTable;
+import io.procvlm.core.error.PipelineException;
+import io.procvlm.core.features.FeaturesConfig;
+import io.procvlm.core.features.VisualChange;
+import io.procvlm.core.features.VisualChangeExtractor;
+import io.procvlm.core.io.DatasetFiles;
+import io.procvlm.core.model.EpisodeRef;
+import io.procvlm.core.model.Problem;
+import io.procvlm.core.video.FrameSource;
+import io.procvlm.core.video.GrayFrame;
+import io.procvlm.core.video.VideoInfo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The features stage for one episode: decodes the exo camera streaming, matches each decoded frame to its parquet row
+ * by timestamp (within a tolerance), computes visual-change features on matched frames and proprioceptive signals
+ * from the rows. Problems become the result's outcome; nothing is thrown.
+ */
+public final class EpisodeFeatureExtractor implements java.io.Serializable {
+    private final InspectionConfig inspection;
+    private final FeaturesConfig features;
+
+    public EpisodeFeatureExtractor(InspectionConfig inspection, FeaturesConfig features) {
+        this.inspection = requireNonNull(inspection, "inspection is null");
+        this.features = requireNonNull(features, "features is null");
+    }
+
+    public EpisodeFeatures extract(EpisodeRef ref) {
+        long started = System.nanoTime();
+        List<Problem> problems = new ArrayList<>();
+        FeatureRows rows = new FeatureRows();
+        long decoded = 0;
+        long matched = 0;
+        long unmatchedRows = 0;
+        long extraFrames = 0;
+        double maxError = 0;
+        String codec = "unknown";
+        int width = 0;
+        int height = 0;
+        try {
+            DatasetFiles files = DatasetFiles.at(ref.datasetRoot());
+            EpisodeReader reader = DatasetReaders.episodeReader(ref.format());
+            FrameTable table = reader.readFrames(files, ref);
+            double tolerance = inspection.timestampToleranceFrames() / ref.fps();
+            double[] gripper = gripperSignal(ref, table);
+            double[] speed = stateSpeed(ref, table);
+            long firstUnmatchedFrameIndex = -1;
+            try (FrameSource source = reader.openFrames(files, ref, inspection.decoderThreads());
+                    VisualChangeExtractor extractor = new VisualChangeExtractor(features)) {
+                int row = 0;
+                for (GrayFrame frame; (frame = source.next()) != null; ) {
+                    decoded++;
+                    double time = frame.timestamp();
+                    while (row < table.rows() && table.timestamp(row) < time - tolerance) {
+                        if (firstUnmatchedFrameIndex < 0) {
+                            firstUnmatchedFrameIndex = table.frameIndex(row);
+                        }
+                        unmatchedRows++;
+                        row++;
+                    }
+                    if (row < table.rows() && Math.abs(table.timestamp(row) - time) <= tolerance) {
+                        maxError = Math.max(maxError, Math.abs(table.timestamp(row) - time));
+                        VisualChange change = extractor.next(frame.image());
+                        rows.add(
+                                table.frameIndex(row),
+                                table.timestamp(row),
+                                time,
+                                change.phash(),
+                                change.frameDiff(),
+                                change.flowMagnitude(),
+                                change.movingFraction(),
+                                gripper[row],
+                                speed[row],
+                                table.state(row),
+                                table.action(row));
+                        matched++;
+                        row++;
+                    } else {
+                        extraFrames++;
+                    }
+                }
+                if (row < table.rows() && firstUnmatchedFrameIndex < 0) {
+                    firstUnmatchedFrameIndex = table.frameIndex(row);
+                }
+                unmatchedRows += table.rows() - row;
+                VideoInfo info = source.info();
+                codec = info.codec();
+                width = info.width();
+                height = info.height();
+            }
+            if (unmatchedRows > inspection.maxUnmatchedRows()) {
+                problems.add(Problem.error(
+                        FRAME_COUNT_MISMATCH.name(),
+                        String.format(
+                                Locale.ROOT,
+                                "%d of %d rows have no decoded frame within %.1f ms (first at frame_index %d);"
+                                        + " the video gave %d frames in the episode's range",
+                                unmatchedRows,
+                                table.rows(),
+                                tolerance * 1000,
+                                firstUnmatchedFrameIndex,
+                                decoded)));
+            } else if (unmatchedRows > 0) {
+                problems.add(Problem.warning(
+                        FRAME_COUNT_MISMATCH.name(),
+                        unmatchedRows + " rows have no decoded frame and are left out (video.max-unmatched-rows = "
+                                + inspection.maxUnmatchedRows() + ")"));
+            }
+            if (extraFrames > 0) {
+                problems.add(Problem.warning(
+                        FRAME_COUNT_MISMATCH.name(),
+                        extraFrames + " decoded frames have no parquet row within tolerance and are ignored"));
+            }
+        } catch (PipelineException e) {
+            problems.add(Problem.error(e.errorCode().name(), e.getMessage()));
+        } catch (RuntimeException e) {
+            problems.add(Problem.error(INTERNAL.name(), "Unexpected failure extracting features: " + e));
+        }
+        boolean quarantined = problems.stream().anyMatch(Problem::isError);
+        EpisodeFeatures.Stats stats = new EpisodeFeatures.Stats(
+                decoded,
+                matched,
+                unmatchedRows,
+                extraFrames,
+                maxError,
+                codec,
+                width,
+                height,
+                System.nanoTime() - started);
+        return new EpisodeFeatures(ref, problems, quarantined ? FeatureRows.empty() : rows, stats);
+    }
+
+    /** Mean of the gripper dimensions of each row's state, or NaN when the dataset names none. */
+    static double[] gripperSignal(EpisodeRef ref, FrameTable table) {
+        double[] signal = new double[table.rows()];
+        List<Integer> dimensions = ref.columns().gripperDimensions();
+        for (int row = 0; row < table.rows(); row++) {
+            float[] state = table.state(row);
+            if (state == null || dimensions.isEmpty()) {
+                signal[row] = Double.NaN;
+                continue;
+            }
+            double sum = 0;
+            int count = 0;
+            for (int dimension : dimensions) {
+                if (dimension < state.length) {
+                    sum += state[dimension];
+                    count++;
+                }
+            }
+            signal[row] = count == 0 ? Double.NaN : sum / count;
+        }
+        return signal;
+    }
+
+    /** Euclidean speed of the state vector between consecutive rows, per second; NaN for the first row. */
+    static double[] stateSpeed(EpisodeRef ref, FrameTable table) {
+        double[] speed = new double[table.rows()];
+        for (int row = 0; row < table.rows(); row++) {
+            float[] state = table.state(row);
+            float[] previous = row == 0 ? null : table.state(row - 1);
+            double dt = row == 0 ? 0 : table.timestamp(row) - table.timestamp(row - 1);
+            if (state == null || previous == null || previous.length != state.length || !(dt > 0)) {
+                speed[row] = Double.NaN;
+                continue;
+            }
+            double sum = 0;
+            for (int i = 0; i < state.length; i++) {
+                double delta = state[i] - previous[i];
+                sum += delta * delta;
+            }
+            speed[row] = Math.sqrt(sum) / dt;
+        }
+        return speed;
+    }
+}

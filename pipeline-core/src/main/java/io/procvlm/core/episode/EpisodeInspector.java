@@ -1,0 +1,260 @@
+package io.procvlm.core.episode;
+
+import static io.procvlm.core.error.CoreErrorCode.CODEC_MISMATCH;
+import static io.procvlm.core.error.CoreErrorCode.EPISODE_LENGTH_MISMATCH;
+import static io.procvlm.core.error.CoreErrorCode.EPISODE_TOO_SHORT;
+import static io.procvlm.core.error.CoreErrorCode.FRAME_COUNT_MISMATCH;
+import static io.procvlm.core.error.CoreErrorCode.FRAME_INDEX_INVALID;
+import static io.procvlm.core.error.CoreErrorCode.INTERNAL;
+import static io.procvlm.core.error.CoreErrorCode.TIMESTAMPS_NOT_MONOTONIC;
+import static io.procvlm.core.error.CoreErrorCode.TIMESTAMP_DRIFT;
+import static io.procvlm.core.error.CoreErrorCode.VIDEO_SIZE_MISMATCH;
+import static java.util.Objects.requireNonNull;
+
+import io.procvlm.core.dataset.DatasetReaders;
+import io.procvlm.core.dataset.EpisodeReader;
+import io.procvlm.core.dataset.FrameTable;
+import io.procvlm.core.error.PipelineException;
+import io.procvlm.core.io.DatasetFiles;
+import io.procvlm.core.io.Fingerprints;
+import io.procvlm.core.model.CameraStorage;
+import io.procvlm.core.model.EpisodeRef;
+import io.procvlm.core.model.Problem;
+import io.procvlm.core.model.VideoSegment;
+import io.procvlm.core.video.Codecs;
+import io.procvlm.core.video.FrameSource;
+import io.procvlm.core.video.GrayFrame;
+import io.procvlm.core.video.VideoInfo;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The index stage's checks of one episode, from its rows and its video's container headers (no full decode):
+ * readable rows, frame indices, monotone timestamps without drift, video present and openable, declared codec and
+ * size, frame counts. Every problem found is recorded; none is thrown.
+ */
+public final class EpisodeInspector implements java.io.Serializable {
+    private final InspectionConfig config;
+
+    public EpisodeInspector(InspectionConfig config) {
+        this.config = requireNonNull(config, "config is null");
+    }
+
+    public EpisodeInspection inspect(EpisodeRef ref) {
+        List<Problem> problems = new ArrayList<>(ref.problems());
+        DatasetFiles files = DatasetFiles.at(ref.datasetRoot());
+        EpisodeReader reader = DatasetReaders.episodeReader(ref.format());
+        long rows = -1;
+        double duration = -1;
+        int stateDimension = -1;
+        int actionDimension = -1;
+        FrameTable table = null;
+        try {
+            table = reader.readFrames(files, ref);
+            rows = table.rows();
+            duration = table.timestamp(table.rows() - 1) - table.timestamp(0) + 1.0 / ref.fps();
+            stateDimension = table.hasStates() ? table.state(0).length : -1;
+            actionDimension = table.hasActions() ? table.action(0).length : -1;
+            checkRows(ref, table, problems);
+        } catch (PipelineException e) {
+            problems.add(Problem.error(e.errorCode().name(), e.getMessage()));
+        } catch (RuntimeException e) {
+            problems.add(Problem.error(INTERNAL.name(), "Unexpected failure reading rows: " + e));
+        }
+        VideoInfo video = null;
+        boolean videoKnownBad = problems.stream()
+                .anyMatch(p -> p.isError()
+                        && (p.code().equals("MISSING_VIDEO") || p.code().equals("VIDEO_PATH_TEMPLATE_MISMATCH")));
+        if (!videoKnownBad) {
+            video = probe(files, reader, ref, table, problems);
+        }
+        String fingerprint = fingerprint(files, ref);
+        return new EpisodeInspection(
+                ref, rows, duration, stateDimension, actionDimension, video, problems, fingerprint);
+    }
+
+    private void checkRows(EpisodeRef ref, FrameTable table, List<Problem> problems) {
+        int rows = table.rows();
+        if (rows < config.minFrames()) {
+            problems.add(Problem.error(
+                    EPISODE_TOO_SHORT.name(),
+                    "episode has " + rows + " frame(s), fewer than index.min-frames = " + config.minFrames()));
+        }
+        if (ref.declaredLength() >= 0 && ref.declaredLength() != rows) {
+            problems.add(Problem.warning(
+                    EPISODE_LENGTH_MISMATCH.name(),
+                    "metadata declares " + ref.declaredLength() + " frames, the data file has " + rows + " rows"));
+        }
+        if (!ref.data().isWholeFile()) {
+            long declared = ref.data().toIndex() - ref.data().fromIndex();
+            if (declared != rows) {
+                problems.add(Problem.warning(
+                        EPISODE_LENGTH_MISMATCH.name(),
+                        "dataset_from_index/dataset_to_index span " + declared + " rows, the data file has " + rows
+                                + " rows for this episode"));
+            }
+        }
+        for (int i = 1; i < rows; i++) {
+            if (table.frameIndex(i) <= table.frameIndex(i - 1)) {
+                problems.add(Problem.error(
+                        FRAME_INDEX_INVALID.name(),
+                        "frame_index is not strictly increasing at row " + i + " (" + table.frameIndex(i - 1)
+                                + " then " + table.frameIndex(i) + ")"));
+                break;
+            }
+        }
+        if (rows > 0 && table.frameIndex(0) != 0) {
+            problems.add(Problem.warning(
+                    FRAME_INDEX_INVALID.name(), "frame_index starts at " + table.frameIndex(0) + ", not 0"));
+        }
+        for (int i = 1; i < rows; i++) {
+            if (!(table.timestamp(i) > table.timestamp(i - 1))) {
+                problems.add(Problem.error(
+                        TIMESTAMPS_NOT_MONOTONIC.name(),
+                        String.format(
+                                Locale.ROOT,
+                                "timestamp does not increase at row %d (%.6f s then %.6f s)",
+                                i,
+                                table.timestamp(i - 1),
+                                table.timestamp(i))));
+                break;
+            }
+        }
+        double worst = 0;
+        int worstRow = -1;
+        for (int i = 0; i < rows; i++) {
+            double expected = (table.frameIndex(i) - table.frameIndex(0)) / ref.fps();
+            double drift = Math.abs((table.timestamp(i) - table.timestamp(0)) - expected);
+            if (!(drift <= worst)) {
+                worst = drift;
+                worstRow = i;
+            }
+        }
+        double allowed = config.maxTimestampDriftFrames() / ref.fps();
+        if (worstRow >= 0 && !(worst <= allowed)) {
+            problems.add(Problem.error(
+                    TIMESTAMP_DRIFT.name(),
+                    String.format(
+                            Locale.ROOT,
+                            "timestamps drift from frame_index / fps by up to %.4f s (%.2f frames) at frame_index %d;"
+                                    + " index.max-timestamp-drift-frames allows %.2f",
+                            worst,
+                            worst * ref.fps(),
+                            table.frameIndex(worstRow),
+                            config.maxTimestampDriftFrames())));
+        }
+    }
+
+    private VideoInfo probe(
+            DatasetFiles files, EpisodeReader reader, EpisodeRef ref, FrameTable table, List<Problem> problems) {
+        try (FrameSource source = reader.openFrames(files, ref, 1)) {
+            if (ref.camera().storage() == CameraStorage.IMAGE_IN_PARQUET) {
+                GrayFrame first = source.next();
+                if (first == null) {
+                    problems.add(Problem.error(
+                            FRAME_COUNT_MISMATCH.name(), "the data file holds no image for this episode"));
+                }
+                return source.info();
+            }
+            VideoInfo info = source.info();
+            checkVideo(ref, ref.video(), info, table, problems);
+            return info;
+        } catch (PipelineException e) {
+            problems.add(Problem.error(e.errorCode().name(), e.getMessage()));
+            return null;
+        } catch (RuntimeException e) {
+            problems.add(Problem.error(INTERNAL.name(), "Unexpected failure probing the video: " + e));
+            return null;
+        }
+    }
+
+    private void checkVideo(
+            EpisodeRef ref, VideoSegment segment, VideoInfo info, FrameTable table, List<Problem> problems) {
+        if (segment.declaredCodec() != null && !Codecs.sameFamily(segment.declaredCodec(), info.codec())) {
+            problems.add(Problem.warning(
+                    CODEC_MISMATCH.name(),
+                    "metadata declares codec " + segment.declaredCodec() + ", the file is " + info.codec()
+                            + " (decoded with " + info.decoder() + ")"));
+        }
+        if (segment.declaredWidth() > 0
+                && (segment.declaredWidth() != info.width() || segment.declaredHeight() != info.height())) {
+            problems.add(Problem.warning(
+                    VIDEO_SIZE_MISMATCH.name(),
+                    "metadata declares " + segment.declaredWidth() + "x" + segment.declaredHeight()
+                            + ", the video is " + info.width() + "x" + info.height()));
+        }
+        if (table == null) {
+            return;
+        }
+        int rows = table.rows();
+        if (!segment.isBounded() && segment.fromTimestamp() == 0 && info.frameCount() > 0) {
+            if (info.frameCount() < rows - config.maxUnmatchedRows()) {
+                problems.add(Problem.error(
+                        FRAME_COUNT_MISMATCH.name(),
+                        "video has " + info.frameCount() + " frames, the data file has " + rows + " rows"));
+            } else if (info.frameCount() != rows) {
+                problems.add(Problem.warning(
+                        FRAME_COUNT_MISMATCH.name(),
+                        "video has " + info.frameCount() + " frames, the data file has " + rows + " rows"));
+            }
+        } else if (segment.isBounded() && info.durationSeconds() > 0) {
+            double halfFrame = 0.5 / ref.fps();
+            if (segment.toTimestamp() > info.durationSeconds() + halfFrame) {
+                problems.add(Problem.error(
+                        FRAME_COUNT_MISMATCH.name(),
+                        String.format(
+                                Locale.ROOT,
+                                "episode ends at %.3f s of %s, but the video is %.3f s long",
+                                segment.toTimestamp(),
+                                segment.path(),
+                                info.durationSeconds())));
+            }
+            long expected = Math.round((segment.toTimestamp() - segment.fromTimestamp()) * ref.fps());
+            if (Math.abs(expected - rows) > config.maxUnmatchedRows()) {
+                problems.add(Problem.warning(
+                        FRAME_COUNT_MISMATCH.name(),
+                        String.format(
+                                Locale.ROOT,
+                                "from_timestamp/to_timestamp span %d frames at %.3f fps, the data file has %d rows",
+                                expected,
+                                ref.fps(),
+                                rows)));
+            }
+        }
+    }
+
+    /** Hashes what determines the episode's content: its slice, its camera, and quick fingerprints of its files. */
+    static String fingerprint(DatasetFiles files, EpisodeRef ref) {
+        String dataFingerprint = quick(files, ref.data().path());
+        String videoFingerprint = ref.videoSegment().map(v -> quick(files, v.path())).orElse("-");
+        VideoSegment video = ref.video();
+        return Fingerprints.ofParts(
+                ref.format().id(),
+                Long.toString(ref.episodeIndex()),
+                String.join("\u001f", ref.tasks()),
+                Double.toString(ref.fps()),
+                ref.data().path(),
+                Long.toString(ref.data().fromIndex()),
+                Long.toString(ref.data().toIndex()),
+                dataFingerprint,
+                ref.camera().key(),
+                video == null ? "-" : video.path(),
+                video == null ? "-" : Double.toString(video.fromTimestamp()),
+                video == null ? "-" : Double.toString(video.toTimestamp()),
+                videoFingerprint);
+    }
+
+    private static String quick(DatasetFiles files, String relative) {
+        try {
+            if (!files.exists(relative)) {
+                return "missing";
+            }
+            return Fingerprints.quickFile(files.path(relative).getFileSystem(
+                    io.procvlm.core.io.HadoopConf.get()), files.path(relative));
+        } catch (IOException | PipelineException e) {
+            return "unreadable";
+        }
+    }
+}

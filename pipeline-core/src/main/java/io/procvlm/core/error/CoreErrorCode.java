@@ -1,0 +1,60 @@
+package io.procvlm.core.error;
+
+import static io.procvlm.core.error.ErrorType.EXTERNAL;
+import static io.procvlm.core.error.ErrorType.INTERNAL_ERROR;
+import static io.procvlm.core.error.ErrorType.USER_ERROR;
+
+/**
+ * Error codes of {@code pipeline-core}. The names are stable: manifests, the {@code episodes/} table and tests refer to
+ * them. Episode-level codes double as quarantine reasons.
+ */
+public enum CoreErrorCode implements ErrorCodeSupplier {
+    // configuration and command line
+    CONFIG_UNKNOWN_KEY(1, USER_ERROR),
+    CONFIG_INVALID_VALUE(2, USER_ERROR),
+    CONFIG_UNREADABLE(3, USER_ERROR),
+    CONFIG_MISSING_VALUE(4, USER_ERROR),
+
+    // dataset level
+    DATASET_NOT_FOUND(20, USER_ERROR),
+    DATASET_FORMAT_UNKNOWN(21, USER_ERROR),
+    DATASET_METADATA_INVALID(22, USER_ERROR),
+    UNSUPPORTED_CODEBASE_VERSION(23, USER_ERROR),
+    NO_CAMERA(24, USER_ERROR),
+    CAMERA_NOT_FOUND(25, USER_ERROR),
+
+    // episode level: these become quarantine reasons (or warnings)
+    MISSING_VIDEO(40, USER_ERROR),
+    VIDEO_PATH_TEMPLATE_MISMATCH(41, USER_ERROR),
+    DATA_FILE_MISSING(42, USER_ERROR),
+    DATA_FILE_UNREADABLE(43, USER_ERROR),
+    EPISODE_ROWS_MISSING(44, USER_ERROR),
+    FRAME_COUNT_MISMATCH(45, USER_ERROR),
+    TIMESTAMP_DRIFT(46, USER_ERROR),
+    TIMESTAMPS_NOT_MONOTONIC(47, USER_ERROR),
+    FRAME_INDEX_INVALID(48, USER_ERROR),
+    CODEC_MISMATCH(49, USER_ERROR),
+    VIDEO_UNREADABLE(50, USER_ERROR),
+    VIDEO_DECODE_FAILED(51, USER_ERROR),
+    IMAGE_UNDECODABLE(52, USER_ERROR),
+    EPISODE_TOO_SHORT(53, USER_ERROR),
+    EPISODE_LENGTH_MISMATCH(54, USER_ERROR),
+    VIDEO_SIZE_MISMATCH(55, USER_ERROR),
+
+    // outside the process
+    STORAGE_IO(100, EXTERNAL),
+
+    // bugs
+    INTERNAL(200, INTERNAL_ERROR);
+
+    private final ErrorCode errorCode;
+
+    CoreErrorCode(int code, ErrorType type) {
+        errorCode = new ErrorCode(code + 0x0001_0000, name(), type);
+    }
+
+    @Override
+    public ErrorCode toErrorCode() {
+        return errorCode;
+    }
+}

@@ -1,0 +1,24 @@
+package io.procvlm.core.error;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * An immutable error code: a number unique across the project, a stable name (what manifests record) and a type.
+ *
+ * <p>Each module owns a range: core {@code 0x0001_0000}, annotators {@code 0x0002_0000}, progress {@code
+ * 0x0003_0000}, vqa {@code 0x0004_0000}, app {@code 0x0005_0000}.
+ */
+public record ErrorCode(int code, String name, ErrorType type) {
+    public ErrorCode {
+        requireNonNull(name, "name is null");
+        requireNonNull(type, "type is null");
+        if (code < 0) {
+            throw new IllegalArgumentException("code is negative: " + code);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + ":" + code;
+    }
+}

@@ -1,0 +1,6 @@
+package io.procvlm.core.error;
+
+/** Implemented by each module's error code enum. */
+public interface ErrorCodeSupplier {
+    ErrorCode toErrorCode();
+}

@@ -1,0 +1,155 @@
+package io.procvlm.core.io;
+
+import static io.procvlm.core.error.CoreErrorCode.STORAGE_IO;
+import static java.util.Objects.requireNonNull;
+
+import io.procvlm.core.error.PipelineException;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Files of one dataset, addressed by paths relative to its root, on any Hadoop {@link FileSystem}. Local files are
+ * the common case; video decoding needs them local (see {@link #localFile}).
+ */
+public final class DatasetFiles {
+    private final String root;
+    private final Path rootPath;
+    private final FileSystem fileSystem;
+
+    private DatasetFiles(String root, Path rootPath, FileSystem fileSystem) {
+        this.root = root;
+        this.rootPath = rootPath;
+        this.fileSystem = fileSystem;
+    }
+
+    /** Opens the dataset rooted at {@code root} (an absolute location, see {@link Locations#absolute}). */
+    public static DatasetFiles at(String root) {
+        requireNonNull(root, "root is null");
+        Path rootPath = new Path(root);
+        try {
+            return new DatasetFiles(root, rootPath, rootPath.getFileSystem(HadoopConf.get()));
+        } catch (IOException e) {
+            throw new PipelineException(STORAGE_IO, "Cannot open file system of " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    public String root() {
+        return root;
+    }
+
+    public boolean rootExists() {
+        try {
+            return fileSystem.getFileStatus(rootPath).isDirectory();
+        } catch (FileNotFoundException e) {
+            return false;
+        } catch (IOException e) {
+            throw io("inspect", "", e);
+        }
+    }
+
+    public Path path(String relative) {
+        return relative.isEmpty() ? rootPath : new Path(rootPath, relative);
+    }
+
+    public boolean exists(String relative) {
+        try {
+            return fileSystem.getFileStatus(path(relative)).isFile();
+        } catch (FileNotFoundException e) {
+            return false;
+        } catch (IOException e) {
+            throw io("inspect", relative, e);
+        }
+    }
+
+    public long size(String relative) throws FileNotFoundException {
+        try {
+            return fileSystem.getFileStatus(path(relative)).getLen();
+        } catch (FileNotFoundException e) {
+            throw e;
+        } catch (IOException e) {
+            throw io("inspect", relative, e);
+        }
+    }
+
+    public InputStream open(String relative) throws IOException {
+        return fileSystem.open(path(relative));
+    }
+
+    /** Reads a whole (small) file, refusing files larger than {@code maxBytes}. */
+    public byte[] readAll(String relative, int maxBytes) throws IOException {
+        long size = size(relative);
+        if (size > maxBytes) {
+            throw new IOException(relative + " is " + size + " bytes, more than the " + maxBytes + " allowed");
+        }
+        try (InputStream in = open(relative)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream((int) size);
+            in.transferTo(out);
+            return out.toByteArray();
+        }
+    }
+
+    /**
+     * Lists files below {@code relativeDirectory}, recursively, as paths relative to the root, sorted. A missing
+     * directory gives an empty list.
+     */
+    public List<String> listFiles(String relativeDirectory, Predicate<String> nameFilter) {
+        List<String> files = new ArrayList<>();
+        try {
+            Path directory = path(relativeDirectory);
+            if (!fileSystem.exists(directory)) {
+                return files;
+            }
+            collect(directory, relativeDirectory, nameFilter, files, 0);
+        } catch (IOException e) {
+            throw io("list", relativeDirectory, e);
+        }
+        files.sort(null);
+        return files;
+    }
+
+    private void collect(Path directory, String relative, Predicate<String> nameFilter, List<String> out, int depth)
+            throws IOException {
+        if (depth > 16) {
+            return;
+        }
+        for (FileStatus status : fileSystem.listStatus(directory)) {
+            String name = status.getPath().getName();
+            String childRelative = relative.isEmpty() ? name : relative + "/" + name;
+            if (status.isDirectory()) {
+                collect(status.getPath(), childRelative, nameFilter, out, depth + 1);
+            } else if (nameFilter.test(name)) {
+                out.add(childRelative);
+            }
+        }
+    }
+
+    /** Whether the files are on the local file system (FFmpeg reads them directly). */
+    public boolean isLocal() {
+        return "file".equals(fileSystem.getUri().getScheme());
+    }
+
+    /** The local file behind {@code relative}; fails for non-local file systems. */
+    public File localFile(String relative) {
+        if (!isLocal()) {
+            throw new PipelineException(
+                    STORAGE_IO,
+                    "Cannot decode " + path(relative) + ": video decoding reads local files only, and "
+                            + fileSystem.getUri().getScheme() + ":// is not local");
+        }
+        return Locations.localFile(path(relative).toUri().getPath());
+    }
+
+    private PipelineException io(String action, String relative, IOException e) {
+        return new PipelineException(
+                STORAGE_IO, "Cannot " + action + " " + path(relative) + ": " + e.getMessage(), e);
+    }
+}

@@ -1,0 +1,119 @@
+package io.procvlm.core.io;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.filter2.compat.FilterCompat;
+import org.apache.parquet.filter2.predicate.FilterApi;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.api.InitContext;
+import org.apache.parquet.hadoop.api.ReadSupport;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.io.api.RecordMaterializer;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.Type;
+
+/**
+ * Streams the rows of one Parquet file as {@link Group}s, reading only the named top-level columns and, optionally,
+ * only rows whose int64 column equals a value (row groups whose statistics exclude it are skipped).
+ *
+ * <p>The caller owns the instance and must close it.
+ */
+public final class ParquetRecords implements Closeable {
+    private final ParquetReader<Group> reader;
+    private final MessageType projection;
+
+    private ParquetRecords(ParquetReader<Group> reader, MessageType projection) {
+        this.reader = reader;
+        this.projection = projection;
+    }
+
+    /** The file's full schema (reads the footer only). */
+    public static MessageType schema(Path file) throws IOException {
+        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(file, HadoopConf.get()))) {
+            return reader.getFooter().getFileMetaData().getSchema();
+        }
+    }
+
+    /** Row count from the footer, without reading data. */
+    public static long rowCount(Path file) throws IOException {
+        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(file, HadoopConf.get()))) {
+            return reader.getRecordCount();
+        }
+    }
+
+    /**
+     * Opens {@code file} reading the {@code columns} that exist in it (others are ignored; check {@link
+     * #projection()}).
+     *
+     * @param equalsColumn an int64 column to filter on, or {@code null}
+     * @param equalsValue the value rows must have in {@code equalsColumn}
+     */
+    public static ParquetRecords open(
+            Path file, MessageType fileSchema, Collection<String> columns, String equalsColumn, long equalsValue)
+            throws IOException {
+        requireNonNull(file, "file is null");
+        List<Type> fields = new ArrayList<>();
+        for (Type field : fileSchema.getFields()) {
+            if (columns.contains(field.getName())) {
+                fields.add(field);
+            }
+        }
+        MessageType projection = new MessageType(fileSchema.getName(), fields);
+        Configuration conf = HadoopConf.get();
+        ParquetReader.Builder<Group> builder = ParquetReader.builder(new ProjectingReadSupport(projection), file)
+                .withConf(conf);
+        if (equalsColumn != null) {
+            builder = builder.withFilter(
+                    FilterCompat.get(FilterApi.eq(FilterApi.longColumn(equalsColumn), equalsValue)));
+        }
+        return new ParquetRecords(builder.build(), projection);
+    }
+
+    public MessageType projection() {
+        return projection;
+    }
+
+    /** The next row, or {@code null} at the end. */
+    public Group next() throws IOException {
+        return reader.read();
+    }
+
+    @Override
+    public void close() throws IOException {
+        reader.close();
+    }
+
+    private static final class ProjectingReadSupport extends ReadSupport<Group> {
+        private final MessageType projection;
+        private final GroupReadSupport delegate = new GroupReadSupport();
+
+        ProjectingReadSupport(MessageType projection) {
+            this.projection = projection;
+        }
+
+        @Override
+        public ReadContext init(InitContext context) {
+            return new ReadContext(projection);
+        }
+
+        @Override
+        public RecordMaterializer<Group> prepareForRead(
+                Configuration configuration,
+                Map<String, String> keyValueMetaData,
+                MessageType fileSchema,
+                ReadContext readContext) {
+            return delegate.prepareForRead(configuration, keyValueMetaData, fileSchema, readContext);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.procvlm.core.spark;
+
+import static io.procvlm.core.error.CoreErrorCode.STORAGE_IO;
+
+import io.procvlm.core.error.PipelineException;
+import io.procvlm.core.io.HadoopConf;
+import io.procvlm.core.io.Locations;
+import io.procvlm.core.manifest.TableInfo;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+
+/**
+ * Writes a table so that no partial table is ever visible: Spark writes into {@code <root>/_staging/<table>-<id>/},
+ * the part files get deterministic names ({@code part-00000.zstd.parquet}, numbered by partition), side files are
+ * removed, and the folder is renamed into place (an existing table is moved aside first, then deleted).
+ */
+public final class TableCommitter {
+    private static final Pattern PART = Pattern.compile("part-(\\d+)-.*?(\\.[a-z0-9]+)?\\.parquet");
+
+    private TableCommitter() {}
+
+    public static TableInfo commit(Dataset<Row> table, String outputRoot, String name, long rows) {
+        String root = Locations.absolute(outputRoot);
+        Path rootPath = new Path(root);
+        String runId = UUID.randomUUID().toString().substring(0, 8);
+        Path staging = new Path(rootPath, "_staging/" + name + "-" + runId);
+        table.write().mode(SaveMode.ErrorIfExists).parquet(staging.toString());
+        try {
+            FileSystem fileSystem = rootPath.getFileSystem(HadoopConf.get());
+            List<Path> dataFiles = new ArrayList<>();
+            long bytes = 0;
+            for (FileStatus status : fileSystem.listStatus(staging)) {
+                String fileName = status.getPath().getName();
+                Matcher matcher = PART.matcher(fileName);
+                if (status.isFile() && matcher.matches()) {
+                    String compression = matcher.group(2) == null ? "" : matcher.group(2);
+                    Path target = new Path(
+                            staging,
+                            String.format(Locale.ROOT, "part-%05d%s.parquet", Integer.parseInt(matcher.group(1)), compression));
+                    rename(fileSystem, status.getPath(), target);
+                    dataFiles.add(target);
+                    bytes += status.getLen();
+                } else {
+                    fileSystem.delete(status.getPath(), true);
+                }
+            }
+            for (FileStatus status : fileSystem.listStatus(staging)) {
+                String fileName = status.getPath().getName();
+                if (fileName.startsWith(".") || fileName.startsWith("_")) {
+                    fileSystem.delete(status.getPath(), true); // checksum and marker files
+                }
+            }
+            Path target = new Path(rootPath, name);
+            Path previous = new Path(rootPath, "_staging/" + name + "-" + runId + "-previous");
+            boolean hadPrevious = fileSystem.exists(target);
+            if (hadPrevious) {
+                rename(fileSystem, target, previous);
+            }
+            rename(fileSystem, staging, target);
+            if (hadPrevious) {
+                fileSystem.delete(previous, true);
+            }
+            Path stagingRoot = new Path(rootPath, "_staging");
+            FileStatus[] leftovers = fileSystem.exists(stagingRoot) ? fileSystem.listStatus(stagingRoot) : new FileStatus[0];
+            if (leftovers.length == 0) {
+                fileSystem.delete(stagingRoot, false);
+            }
+            return new TableInfo(name, target.toString(), dataFiles.size(), rows, bytes);
+        } catch (IOException e) {
+            throw new PipelineException(STORAGE_IO, "Cannot commit table " + name + " under " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void rename(FileSystem fileSystem, Path from, Path to) throws IOException {
+        if (!fileSystem.rename(from, to)) {
+            throw new IOException("rename " + from + " to " + to + " failed");
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package io.procvlm.core.video.ffmpeg;
+
+import static io.procvlm.core.error.CoreErrorCode.VIDEO_DECODE_FAILED;
+import static io.procvlm.core.error.CoreErrorCode.VIDEO_UNREADABLE;
+import static java.util.Objects.requireNonNull;
+
+import io.procvlm.core.error.PipelineException;
+import io.procvlm.core.video.FrameSource;
+import io.procvlm.core.video.GrayFrame;
+import io.procvlm.core.video.VideoInfo;
+import java.io.File;
+import java.util.Locale;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameGrabber;
+import org.bytedeco.javacv.OpenCVFrameConverter;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * Decodes one episode's frames from a video file with FFmpeg (JavaCV), streaming: only the current frame is held.
+ * Frames come out as 8-bit full-range luma at native resolution (FFmpeg's swscale converts from the stream's pixel
+ * format), with timestamps relative to the episode's start.
+ *
+ * <p>For a file holding several episodes (LeRobot v3.0), the source seeks to the key frame before {@code from},
+ * decodes forward, drops frames before {@code from} and stops before {@code to}.
+ */
+public final class FfmpegFrameSource implements FrameSource {
+    static {
+        FfmpegLogging.quiet();
+    }
+
+    private final FFmpegFrameGrabber grabber;
+    private final OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
+    private final VideoInfo info;
+    private final double fromSeconds;
+    private final double toSeconds;
+    private final double halfFrame;
+    private final String description;
+    private long ordinal;
+    private boolean finished;
+
+    private FfmpegFrameSource(
+            FFmpegFrameGrabber grabber, VideoInfo info, double fromSeconds, double toSeconds, String description) {
+        this.grabber = grabber;
+        this.info = info;
+        this.fromSeconds = fromSeconds;
+        this.toSeconds = toSeconds;
+        this.halfFrame = info.frameRate() > 0 ? 0.5 / info.frameRate() : 0.0;
+        this.description = description;
+    }
+
+    /**
+     * Opens {@code file} and positions it at {@code fromSeconds}.
+     *
+     * @param toSeconds exclusive end in seconds, or {@code NaN} for the end of the file
+     * @param threads FFmpeg decoder threads (0 lets FFmpeg choose)
+     * @param expectedFrameRate the dataset's fps, used when the container does not declare one
+     * @throws PipelineException with {@code VIDEO_UNREADABLE} if the file cannot be opened or has no video stream
+     */
+    public static FfmpegFrameSource open(
+            File file, double fromSeconds, double toSeconds, int threads, double expectedFrameRate) {
+        requireNonNull(file, "file is null");
+        FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file);
+        grabber.setImageMode(FrameGrabber.ImageMode.GRAY);
+        grabber.setVideoOption("threads", Integer.toString(threads));
+        try {
+            grabber.start();
+        } catch (FrameGrabber.Exception | RuntimeException e) {
+            closeQuietly(grabber);
+            throw new PipelineException(
+                    VIDEO_UNREADABLE, "Cannot open video " + file.getName() + ": " + message(e), e);
+        }
+        if (grabber.getVideoStream() < 0 || grabber.getImageWidth() <= 0) {
+            closeQuietly(grabber);
+            throw new PipelineException(VIDEO_UNREADABLE, "Video " + file.getName() + " has no video stream");
+        }
+        VideoInfo info = describe(grabber, expectedFrameRate);
+        FfmpegFrameSource source = new FfmpegFrameSource(grabber, info, fromSeconds, toSeconds, file.getName());
+        if (fromSeconds > 0) {
+            source.seek();
+        }
+        return source;
+    }
+
+    /** Reads a file's stream properties without decoding frames. */
+    public static VideoInfo probe(File file, double expectedFrameRate) {
+        try (FfmpegFrameSource source = open(file, 0, Double.NaN, 1, expectedFrameRate)) {
+            return source.info();
+        }
+    }
+
+    private void seek() {
+        try {
+            // Seek a little early: FFmpeg lands on the key frame at or before the target, we drop what precedes it.
+            long target = Math.max(0L, Math.round((fromSeconds - 2 * halfFrame) * 1_000_000d));
+            grabber.setTimestamp(target);
+        } catch (FrameGrabber.Exception | RuntimeException e) {
+            throw new PipelineException(
+                    VIDEO_DECODE_FAILED,
+                    String.format(Locale.ROOT, "Cannot seek to %.3f s in %s: %s", fromSeconds, description, message(e)),
+                    e);
+        }
+    }
+
+    @Override
+    public GrayFrame next() {
+        if (finished) {
+            return null;
+        }
+        while (true) {
+            Frame frame;
+            try {
+                frame = grabber.grabImage();
+            } catch (FrameGrabber.Exception | RuntimeException e) {
+                throw new PipelineException(
+                        VIDEO_DECODE_FAILED,
+                        "Cannot decode frame " + ordinal + " of " + description + ": " + message(e),
+                        e);
+            }
+            if (frame == null || frame.image == null) {
+                finished = true;
+                return null;
+            }
+            double seconds = frame.timestamp / 1_000_000d;
+            if (seconds < fromSeconds - halfFrame) {
+                continue; // decoded on the way from the key frame to the episode start
+            }
+            if (!Double.isNaN(toSeconds) && seconds >= toSeconds - halfFrame) {
+                finished = true;
+                return null;
+            }
+            Mat image = converter.convert(frame);
+            return new GrayFrame(image, seconds - fromSeconds, ordinal++);
+        }
+    }
+
+    @Override
+    public VideoInfo info() {
+        return info;
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(grabber);
+        converter.close();
+    }
+
+    private static VideoInfo describe(FFmpegFrameGrabber grabber, double expectedFrameRate) {
+        String codec = null;
+        String pixelFormat = "unknown";
+        long frames = -1;
+        AVFormatContext context = grabber.getFormatContext();
+        if (context != null && grabber.getVideoStream() >= 0) {
+            AVStream stream = context.streams(grabber.getVideoStream());
+            BytePointer name = avcodec.avcodec_get_name(stream.codecpar().codec_id());
+            codec = name == null ? null : name.getString();
+            BytePointer format = avutil.av_get_pix_fmt_name(stream.codecpar().format());
+            pixelFormat = format == null ? "unknown" : format.getString();
+            frames = stream.nb_frames() > 0 ? stream.nb_frames() : -1;
+        }
+        double frameRate = grabber.getFrameRate() > 0 ? grabber.getFrameRate() : expectedFrameRate;
+        double duration = grabber.getLengthInTime() > 0 ? grabber.getLengthInTime() / 1_000_000d : -1;
+        if (frames < 0 && duration > 0 && frameRate > 0) {
+            frames = Math.round(duration * frameRate);
+        }
+        return new VideoInfo(
+                codec == null ? "unknown" : codec,
+                grabber.getVideoCodecName() == null ? "unknown" : grabber.getVideoCodecName(),
+                grabber.getImageWidth(),
+                grabber.getImageHeight(),
+                frameRate,
+                frames,
+                duration,
+                pixelFormat);
+    }
+
+    private static void closeQuietly(FFmpegFrameGrabber grabber) {
+        try {
+            grabber.close();
+        } catch (FrameGrabber.Exception | RuntimeException e) {
+            // nothing more to release
+        }
+    }
+
+    private static String message(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+}

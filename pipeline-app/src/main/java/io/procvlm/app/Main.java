@@ -54,15 +54,15 @@ public final class Main {
             err.flush();
             return ExitCodes.FAILURE;
         });
-        commandLine.setExitCodeExceptionMapper(exception -> exception instanceof CommandLine.ParameterException
-                ? ExitCodes.USAGE
-                : ExitCodes.FAILURE);
+        commandLine.setExitCodeExceptionMapper(
+                exception -> exception instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.FAILURE);
         return commandLine.execute(args);
     }
 
     /** Configuration and command-line mistakes are usage errors (2); everything else is a failure (1). */
     static int exitCode(PipelineException failure) {
-        return failure.errorType() == ErrorType.USER_ERROR && failure.errorCode().name().startsWith("CONFIG_")
+        return failure.errorType() == ErrorType.USER_ERROR
+                        && failure.errorCode().name().startsWith("CONFIG_")
                 ? ExitCodes.USAGE
                 : ExitCodes.FAILURE;
     }

@@ -106,7 +106,8 @@ public final class PipelineRunner {
                     }
                     failedDatasets.add(spec.path());
                     manifest.failedDataset(spec.path(), e.errorCode().name(), e.getMessage());
-                    err.println("Dataset " + spec.path() + " cannot be read and is skipped: " + e.errorCode().name() + ": " + e.getMessage());
+                    err.println("Dataset " + spec.path() + " cannot be read and is skipped: "
+                            + e.errorCode().name() + ": " + e.getMessage());
                 }
             }
         }
@@ -143,10 +144,7 @@ public final class PipelineRunner {
                         outputRoot,
                         config.longValue(CoreConfig.OUTPUT_ROWS_PER_FILE));
                 reports.add(report);
-                manifest.stage(
-                        report,
-                        runId,
-                        fingerprint(FeaturesStage.NAME, inspection + "|" + features));
+                manifest.stage(report, runId, fingerprint(FeaturesStage.NAME, inspection + "|" + features));
                 manifest.write(outputRoot);
             }
             exitCode = exitCode(reports, failedDatasets, scans);

@@ -25,7 +25,12 @@ final class RunSummary {
     }
 
     void print(String command, String runId, PipelineRunner.Result result, List<String> failedDatasets) {
-        out.printf(Locale.ROOT, "procvlm %s %s: %s (exit code %d)%n", command, runId, verdict(result.exitCode()),
+        out.printf(
+                Locale.ROOT,
+                "procvlm %s %s: %s (exit code %d)%n",
+                command,
+                runId,
+                verdict(result.exitCode()),
                 result.exitCode());
         out.println("Output: " + display(result.outputRoot()));
         for (StageReport report : result.reports()) {
@@ -74,7 +79,8 @@ final class RunSummary {
             out.printf(Locale.ROOT, "Quarantined: %d episode(s)%n", quarantined.size());
             Map<String, List<EpisodeOutcome>> byCode = new TreeMap<>();
             for (EpisodeOutcome outcome : quarantined) {
-                byCode.computeIfAbsent(outcome.reason().code(), k -> new ArrayList<>()).add(outcome);
+                byCode.computeIfAbsent(outcome.reason().code(), k -> new ArrayList<>())
+                        .add(outcome);
             }
             for (Map.Entry<String, List<EpisodeOutcome>> entry : byCode.entrySet()) {
                 EpisodeOutcome example = entry.getValue().get(0);
@@ -87,7 +93,8 @@ final class RunSummary {
                         example.stage(),
                         example.reason().message());
                 if (entry.getValue().size() > 1 && entry.getValue().size() <= MAX_EXAMPLES) {
-                    for (EpisodeOutcome other : entry.getValue().subList(1, entry.getValue().size())) {
+                    for (EpisodeOutcome other :
+                            entry.getValue().subList(1, entry.getValue().size())) {
                         out.printf(Locale.ROOT, "  %-28s        %s [%s]%n", "", other.key(), other.stage());
                     }
                 }
@@ -101,8 +108,7 @@ final class RunSummary {
             timings.append(String.format(Locale.ROOT, " %s %.1f s", report.stage(), report.durationMillis() / 1000.0));
             Number framesPerSecond = report.counters().get("frames-per-second-per-task");
             if (framesPerSecond != null && framesPerSecond.doubleValue() > 0) {
-                timings.append(String.format(
-                        Locale.ROOT, " (%.0f frames/s per task)", framesPerSecond.doubleValue()));
+                timings.append(String.format(Locale.ROOT, " (%.0f frames/s per task)", framesPerSecond.doubleValue()));
             }
             timings.append(';');
         }

@@ -10,8 +10,8 @@ public final class VersionProvider implements IVersionProvider {
     public String[] getVersion() {
         return new String[] {
             "procvlm " + Versions.pipeline(),
-            "Spark " + SparkSessions.sparkVersion() + ", Java " + System.getProperty("java.version")
-                    + ", JavaCV " + org.bytedeco.javacv.FFmpegFrameGrabber.class.getPackage().getImplementationVersion()
+            "Spark " + SparkSessions.sparkVersion() + ", Java " + System.getProperty("java.version") + ", JavaCV "
+                    + org.bytedeco.javacv.FFmpegFrameGrabber.class.getPackage().getImplementationVersion()
         };
     }
 }

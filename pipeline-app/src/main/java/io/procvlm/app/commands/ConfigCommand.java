@@ -40,8 +40,13 @@ public final class ConfigCommand implements Callable<Integer> {
                 if (!property.allowed().isEmpty()) {
                     type = String.join("|", property.allowed());
                 }
-                out.printf(Locale.ROOT, "%s (%s, default: %s)%n    %s%n", property.key(), type,
-                        display(property.defaultValue()), property.description());
+                out.printf(
+                        Locale.ROOT,
+                        "%s (%s, default: %s)%n    %s%n",
+                        property.key(),
+                        type,
+                        display(property.defaultValue()),
+                        property.description());
             }
         } else {
             for (Map.Entry<String, String> entry : config.toFlatMap().entrySet()) {
@@ -60,7 +65,9 @@ public final class ConfigCommand implements Callable<Integer> {
 
     private static String display(Object value) {
         if (value instanceof java.util.List<?> list) {
-            return list.isEmpty() ? "[]" : String.join(",", list.stream().map(String::valueOf).toList());
+            return list.isEmpty()
+                    ? "[]"
+                    : String.join(",", list.stream().map(String::valueOf).toList());
         }
         if (value instanceof Map<?, ?> map && map.isEmpty()) {
             return "{}";

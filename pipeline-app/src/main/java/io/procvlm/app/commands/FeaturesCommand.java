@@ -34,7 +34,8 @@ public final class FeaturesCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Config config = output.apply(parent.globals().load());
-        return new PipelineRunner(config, spec.commandLine().getOut(), spec.commandLine().getErr())
+        return new PipelineRunner(
+                        config, spec.commandLine().getOut(), spec.commandLine().getErr())
                 .run("features", List.of(FeaturesStage.NAME))
                 .exitCode();
     }

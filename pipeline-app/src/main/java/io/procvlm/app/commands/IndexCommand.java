@@ -33,7 +33,8 @@ public final class IndexCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Config config = datasets.apply(parent.globals().load());
-        return new PipelineRunner(config, spec.commandLine().getOut(), spec.commandLine().getErr())
+        return new PipelineRunner(
+                        config, spec.commandLine().getOut(), spec.commandLine().getErr())
                 .run("index", List.of(IndexStage.NAME))
                 .exitCode();
     }

@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code procvlm run}: every stage that exists, in order. */
 @Command(
@@ -46,7 +46,8 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Config config = datasets.apply(parent.globals().load());
-        List<String> ordered = PipelineRunner.STAGES.stream().filter(stages::contains).toList();
+        List<String> ordered =
+                PipelineRunner.STAGES.stream().filter(stages::contains).toList();
         for (String stage : stages) {
             if (!PipelineRunner.STAGES.contains(stage)) {
                 throw new picocli.CommandLine.ParameterException(

@@ -42,7 +42,11 @@ public final class ValidateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PATH", description = "Dataset root folder.")
     String path;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "auto", description = "Dataset format (default: auto).")
+    @Option(
+            names = "--format",
+            paramLabel = "FORMAT",
+            defaultValue = "auto",
+            description = "Dataset format (default: auto).")
     String format;
 
     @Option(names = "--camera", paramLabel = "KEY", description = "Camera key to use as the exo view.")
@@ -115,8 +119,8 @@ public final class ValidateCommand implements Callable<Integer> {
                 deep ? " (deep: videos decoded)" : "");
         if (!byCode.isEmpty()) {
             out.println("Problems by code:");
-            byCode.forEach((code, counts) -> out.printf(
-                    Locale.ROOT, "  %-30s %6d error(s) %6d warning(s)%n", code, counts[0], counts[1]));
+            byCode.forEach((code, counts) ->
+                    out.printf(Locale.ROOT, "  %-30s %6d error(s) %6d warning(s)%n", code, counts[0], counts[1]));
         } else {
             out.println("No problems found.");
         }

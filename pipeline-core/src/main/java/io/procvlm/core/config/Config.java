@@ -153,8 +153,8 @@ public final class Config {
     }
 
     private Object require(String key, PropertyType... types) {
-        ConfigProperty property = schema.find(key)
-                .orElseThrow(() -> new IllegalArgumentException("Key is not in the schema: " + key));
+        ConfigProperty property =
+                schema.find(key).orElseThrow(() -> new IllegalArgumentException("Key is not in the schema: " + key));
         boolean typeMatches = false;
         for (PropertyType type : types) {
             typeMatches |= property.type() == type;
@@ -176,7 +176,8 @@ public final class Config {
     }
 
     private PipelineException unknownKey(String key, String source) {
-        String hint = schema.suggest(key).map(s -> "; did you mean '" + s + "'?").orElse("");
+        String hint =
+                schema.suggest(key).map(s -> "; did you mean '" + s + "'?").orElse("");
         return new PipelineException(
                 CONFIG_UNKNOWN_KEY,
                 String.format(Locale.ROOT, "Unknown configuration key '%s' (from %s)%s", key, source, hint));

@@ -49,9 +49,7 @@ public final class ConfigLoader {
             root = YAML.readValue(file.toFile(), Object.class);
         } catch (JacksonException e) {
             throw new PipelineException(
-                    CONFIG_UNREADABLE,
-                    "Cannot parse configuration file " + file + ": " + e.getOriginalMessage(),
-                    e);
+                    CONFIG_UNREADABLE, "Cannot parse configuration file " + file + ": " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new PipelineException(CONFIG_UNREADABLE, "Cannot read configuration file " + file + ": " + e, e);
         }
@@ -86,9 +84,7 @@ public final class ConfigLoader {
     private Config walk(Config config, String prefix, Map<?, ?> map, String source) {
         Config result = config;
         for (Map.Entry<?, ?> entry : map.entrySet()) {
-            String key = prefix.isEmpty()
-                    ? String.valueOf(entry.getKey())
-                    : prefix + "." + entry.getKey();
+            String key = prefix.isEmpty() ? String.valueOf(entry.getKey()) : prefix + "." + entry.getKey();
             Object value = entry.getValue();
             if (schema.find(key).isPresent()) {
                 result = result.with(key, value, source);

@@ -69,8 +69,7 @@ public record ConfigProperty(
                 description);
     }
 
-    public static ConfigProperty enumValue(
-            String key, String defaultValue, List<String> allowed, String description) {
+    public static ConfigProperty enumValue(String key, String defaultValue, List<String> allowed, String description) {
         return new ConfigProperty(
                 key,
                 PropertyType.ENUM,

@@ -38,9 +38,8 @@ public final class DatasetReaders {
                     "Dataset " + spec.path() + " was declared as format '" + spec.format() + "' but its metadata says "
                             + detected.id());
         }
-        DatasetId id = spec.explicitId()
-                .map(DatasetId::new)
-                .orElseGet(() -> DatasetId.fromFolderName(folderName(root)));
+        DatasetId id =
+                spec.explicitId().map(DatasetId::new).orElseGet(() -> DatasetId.fromFolderName(folderName(root)));
         return LeRobotDatasetReader.scan(id, files, spec.camera(), rules);
     }
 

@@ -46,12 +46,15 @@ public final class DatasetValidator {
      */
     public record Report(DatasetSpec spec, DatasetScan scan, Problem failure, List<EpisodeProblems> episodes) {
         public long episodesWithErrors() {
-            return episodes.stream().filter(e -> e.problems().stream().anyMatch(Problem::isError)).count();
+            return episodes.stream()
+                    .filter(e -> e.problems().stream().anyMatch(Problem::isError))
+                    .count();
         }
 
         public long episodesWithWarningsOnly() {
             return episodes.stream()
-                    .filter(e -> !e.problems().isEmpty() && e.problems().stream().noneMatch(Problem::isError))
+                    .filter(e ->
+                            !e.problems().isEmpty() && e.problems().stream().noneMatch(Problem::isError))
                     .count();
         }
     }

@@ -100,8 +100,8 @@ public final class EpisodeInspector implements java.io.Serializable {
             if (table.frameIndex(i) <= table.frameIndex(i - 1)) {
                 problems.add(Problem.error(
                         FRAME_INDEX_INVALID.name(),
-                        "frame_index is not strictly increasing at row " + i + " (" + table.frameIndex(i - 1)
-                                + " then " + table.frameIndex(i) + ")"));
+                        "frame_index is not strictly increasing at row " + i + " (" + table.frameIndex(i - 1) + " then "
+                                + table.frameIndex(i) + ")"));
                 break;
             }
         }
@@ -182,8 +182,8 @@ public final class EpisodeInspector implements java.io.Serializable {
                 && (segment.declaredWidth() != info.width() || segment.declaredHeight() != info.height())) {
             problems.add(Problem.warning(
                     VIDEO_SIZE_MISMATCH.name(),
-                    "metadata declares " + segment.declaredWidth() + "x" + segment.declaredHeight()
-                            + ", the video is " + info.width() + "x" + info.height()));
+                    "metadata declares " + segment.declaredWidth() + "x" + segment.declaredHeight() + ", the video is "
+                            + info.width() + "x" + info.height()));
         }
         if (table == null) {
             return;
@@ -228,7 +228,8 @@ public final class EpisodeInspector implements java.io.Serializable {
     /** Hashes what determines the episode's content: its slice, its camera, and quick fingerprints of its files. */
     static String fingerprint(DatasetFiles files, EpisodeRef ref) {
         String dataFingerprint = quick(files, ref.data().path());
-        String videoFingerprint = ref.videoSegment().map(v -> quick(files, v.path())).orElse("-");
+        String videoFingerprint =
+                ref.videoSegment().map(v -> quick(files, v.path())).orElse("-");
         VideoSegment video = ref.video();
         return Fingerprints.ofParts(
                 ref.format().id(),
@@ -251,8 +252,8 @@ public final class EpisodeInspector implements java.io.Serializable {
             if (!files.exists(relative)) {
                 return "missing";
             }
-            return Fingerprints.quickFile(files.path(relative).getFileSystem(
-                    io.procvlm.core.io.HadoopConf.get()), files.path(relative));
+            return Fingerprints.quickFile(
+                    files.path(relative).getFileSystem(io.procvlm.core.io.HadoopConf.get()), files.path(relative));
         } catch (IOException | PipelineException e) {
             return "unreadable";
         }

@@ -31,8 +31,8 @@ public final class PerceptualHash {
     /** Hashes an 8-bit single-channel OpenCV image (already luma, Pillow mode "L"). */
     public long hash(Mat gray) {
         if (gray.channels() != 1 || gray.elemSize() != 1) {
-            throw new IllegalArgumentException("Expected an 8-bit single-channel image, got "
-                    + gray.channels() + " channels of " + gray.elemSize1() + " bytes");
+            throw new IllegalArgumentException("Expected an 8-bit single-channel image, got " + gray.channels()
+                    + " channels of " + gray.elemSize1() + " bytes");
         }
         int width = gray.cols();
         int height = gray.rows();

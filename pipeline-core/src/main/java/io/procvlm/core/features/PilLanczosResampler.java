@@ -70,8 +70,8 @@ public final class PilLanczosResampler {
      */
     public void resample(RowReader rows, int[] output) {
         if (output.length < outWidth * outHeight) {
-            throw new IllegalArgumentException("output holds " + output.length + " values, needs "
-                    + outWidth * outHeight);
+            throw new IllegalArgumentException(
+                    "output holds " + output.length + " values, needs " + outWidth * outHeight);
         }
         byte[] row = new byte[inWidth];
         for (int y = 0; y < rowCount; y++) {

@@ -149,7 +149,6 @@ public final class DatasetFiles {
     }
 
     private PipelineException io(String action, String relative, IOException e) {
-        return new PipelineException(
-                STORAGE_IO, "Cannot " + action + " " + path(relative) + ": " + e.getMessage(), e);
+        return new PipelineException(STORAGE_IO, "Cannot " + action + " " + path(relative) + ": " + e.getMessage(), e);
     }
 }

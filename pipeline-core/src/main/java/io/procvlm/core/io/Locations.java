@@ -14,7 +14,8 @@ public final class Locations {
         if (HAS_SCHEME.matcher(location).matches()) {
             return stripTrailingSlash(location);
         }
-        return stripTrailingSlash("file:" + new File(location).getAbsoluteFile().toPath().normalize());
+        return stripTrailingSlash(
+                "file:" + new File(location).getAbsoluteFile().toPath().normalize());
     }
 
     public static boolean isLocal(String location) {

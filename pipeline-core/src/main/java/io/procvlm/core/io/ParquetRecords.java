@@ -74,8 +74,8 @@ public final class ParquetRecords implements Closeable {
         ParquetReader.Builder<Group> builder = ParquetReader.builder(new ProjectingReadSupport(projection), file)
                 .withConf(conf);
         if (equalsColumn != null) {
-            builder = builder.withFilter(
-                    FilterCompat.get(FilterApi.eq(FilterApi.longColumn(equalsColumn), equalsValue)));
+            builder =
+                    builder.withFilter(FilterCompat.get(FilterApi.eq(FilterApi.longColumn(equalsColumn), equalsValue)));
         }
         return new ParquetRecords(builder.build(), projection);
     }

@@ -35,11 +35,15 @@ public record StageReport(
     }
 
     public long quarantinedCount() {
-        return outcomes.stream().filter(o -> o.status() == EpisodeStatus.QUARANTINED).count();
+        return outcomes.stream()
+                .filter(o -> o.status() == EpisodeStatus.QUARANTINED)
+                .count();
     }
 
     public List<EpisodeOutcome> quarantined() {
-        return outcomes.stream().filter(o -> o.status() == EpisodeStatus.QUARANTINED).toList();
+        return outcomes.stream()
+                .filter(o -> o.status() == EpisodeStatus.QUARANTINED)
+                .toList();
     }
 
     /** Quarantined episodes per reason code, sorted by code. */

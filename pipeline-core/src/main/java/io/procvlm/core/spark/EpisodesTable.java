@@ -133,13 +133,16 @@ public final class EpisodesTable {
         DatasetFormat format = DatasetFormat.fromId(row.getAs("format"))
                 .orElseThrow(() -> new IllegalArgumentException("Unknown format " + row.getAs("format")));
         CameraStorage storage = CameraStorage.valueOf(((String) row.getAs("camera_storage")).toUpperCase(Locale.ROOT));
-        CameraChoice camera = new CameraChoice(row.getAs("camera"), storage, row.getAs("camera_rule"), strings(row, "cameras"));
+        CameraChoice camera =
+                new CameraChoice(row.getAs("camera"), storage, row.getAs("camera_rule"), strings(row, "cameras"));
         Long from = row.getAs("data_from_index");
         Long to = row.getAs("data_to_index");
-        DataSlice data = from == null ? DataSlice.wholeFile(row.getAs("data_path")) : new DataSlice(row.getAs("data_path"), from, to);
+        DataSlice data = from == null
+                ? DataSlice.wholeFile(row.getAs("data_path"))
+                : new DataSlice(row.getAs("data_path"), from, to);
         List<Integer> gripper = row.getList(row.fieldIndex("gripper_dims"));
-        FrameColumns columns = new FrameColumns(
-                row.getAs("state_key"), row.getAs("action_key"), strings(row, "state_names"), gripper);
+        FrameColumns columns =
+                new FrameColumns(row.getAs("state_key"), row.getAs("action_key"), strings(row, "state_names"), gripper);
         VideoSegment segment = null;
         String videoPath = row.getAs("video_path");
         if (videoPath != null) {

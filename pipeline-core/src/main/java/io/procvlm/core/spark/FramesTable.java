@@ -42,19 +42,19 @@ public final class FramesTable {
         long episode = features.ref().episodeIndex();
         for (int i = 0; i < frames.size(); i++) {
             Object[] values = {
-                    dataset,
-                    episode,
-                    frames.frameIndex(i),
-                    frames.timestamp(i),
-                    frames.videoTimestamp(i),
-                    phashEnabled ? frames.phash(i) : null,
-                    nullable(frames.frameDiff(i)),
-                    nullable(frames.flowMagnitude(i)),
-                    nullable(frames.movingFraction(i)),
-                    nullable(frames.gripper(i)),
-                    nullable(frames.stateSpeed(i)),
-                    boxed(frames.state(i)),
-                    boxed(frames.action(i))
+                dataset,
+                episode,
+                frames.frameIndex(i),
+                frames.timestamp(i),
+                frames.videoTimestamp(i),
+                phashEnabled ? frames.phash(i) : null,
+                nullable(frames.frameDiff(i)),
+                nullable(frames.flowMagnitude(i)),
+                nullable(frames.movingFraction(i)),
+                nullable(frames.gripper(i)),
+                nullable(frames.stateSpeed(i)),
+                boxed(frames.state(i)),
+                boxed(frames.action(i))
             };
             if (extra.length > 0) {
                 Object[] extended = java.util.Arrays.copyOf(values, values.length + extra.length);

@@ -48,14 +48,17 @@ public final class IndexStage {
         if (!refs.isEmpty()) {
             JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
             EpisodeInspector inspector = new EpisodeInspector(config);
-            inspections.addAll(context.parallelize(refs, refs.size()).map(inspector::inspect).collect());
+            inspections.addAll(context.parallelize(refs, refs.size())
+                    .map(inspector::inspect)
+                    .collect());
         }
         List<Row> rows = new ArrayList<>();
         List<EpisodeOutcome> outcomes = new ArrayList<>();
         Map<String, Number> counters = new TreeMap<>();
         long frames = 0;
         for (EpisodeInspection inspection : inspections) {
-            rows.add(EpisodesTable.toRow(inspection, snapshots.get(inspection.ref().dataset().value())));
+            rows.add(EpisodesTable.toRow(
+                    inspection, snapshots.get(inspection.ref().dataset().value())));
             outcomes.add(new EpisodeOutcome(
                     inspection.ref().dataset().value(),
                     inspection.ref().episodeIndex(),
@@ -69,7 +72,10 @@ public final class IndexStage {
         counters.put("episodes", inspections.size());
         counters.put("rows", frames);
         TableInfo table = TableCommitter.commit(
-                spark.createDataFrame(rows, EpisodesTable.SCHEMA).coalesce(1), outputRoot, EpisodesTable.NAME, rows.size());
+                spark.createDataFrame(rows, EpisodesTable.SCHEMA).coalesce(1),
+                outputRoot,
+                EpisodesTable.NAME,
+                rows.size());
         long duration = System.currentTimeMillis() - started;
         return new Result(new StageReport(NAME, outcomes, table, started, duration, counters), inspections);
     }

@@ -47,7 +47,11 @@ public final class TableCommitter {
                     String compression = matcher.group(2) == null ? "" : matcher.group(2);
                     Path target = new Path(
                             staging,
-                            String.format(Locale.ROOT, "part-%05d%s.parquet", Integer.parseInt(matcher.group(1)), compression));
+                            String.format(
+                                    Locale.ROOT,
+                                    "part-%05d%s.parquet",
+                                    Integer.parseInt(matcher.group(1)),
+                                    compression));
                     rename(fileSystem, status.getPath(), target);
                     dataFiles.add(target);
                     bytes += status.getLen();
@@ -72,13 +76,15 @@ public final class TableCommitter {
                 fileSystem.delete(previous, true);
             }
             Path stagingRoot = new Path(rootPath, "_staging");
-            FileStatus[] leftovers = fileSystem.exists(stagingRoot) ? fileSystem.listStatus(stagingRoot) : new FileStatus[0];
+            FileStatus[] leftovers =
+                    fileSystem.exists(stagingRoot) ? fileSystem.listStatus(stagingRoot) : new FileStatus[0];
             if (leftovers.length == 0) {
                 fileSystem.delete(stagingRoot, false);
             }
             return new TableInfo(name, target.toString(), dataFiles.size(), rows, bytes);
         } catch (IOException e) {
-            throw new PipelineException(STORAGE_IO, "Cannot commit table " + name + " under " + root + ": " + e.getMessage(), e);
+            throw new PipelineException(
+                    STORAGE_IO, "Cannot commit table " + name + " under " + root + ": " + e.getMessage(), e);
         }
     }
 

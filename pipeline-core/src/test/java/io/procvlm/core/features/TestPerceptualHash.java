@@ -25,7 +25,8 @@ final class TestPerceptualHash {
     @TestFactory
     List<DynamicTest> matchesImagehashOnFixedImages() throws IOException {
         Path folder = TestData.srcTestData("phash");
-        JsonNode expected = new ObjectMapper().readTree(folder.resolve("expected.json").toFile());
+        JsonNode expected =
+                new ObjectMapper().readTree(folder.resolve("expected.json").toFile());
         List<DynamicTest> tests = new ArrayList<>();
         for (JsonNode image : expected.get("images")) {
             String name = image.get("file").asText();
@@ -40,9 +41,7 @@ final class TestPerceptualHash {
                 for (int i = 0; i < expectedResized.length; i++) {
                     expectedResized[i] = image.get("resized32").get(i).asInt();
                 }
-                assertThat(resized)
-                        .as("Pillow LANCZOS 32x32 of %s", name)
-                        .containsExactly(expectedResized);
+                assertThat(resized).as("Pillow LANCZOS 32x32 of %s", name).containsExactly(expectedResized);
                 long hash = new PerceptualHash().hash(luma.pixels, luma.width, luma.height, luma.width);
                 assertThat(PerceptualHash.toHex(hash))
                         .as("phash of %s", name)

@@ -22,7 +22,8 @@ public final class TestData {
             }
             directory = directory.getParent();
         }
-        throw new IllegalStateException("Cannot find src-test-data/ above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "Cannot find src-test-data/ above " + Path.of("").toAbsolutePath());
     }
 
     /** A path under {@code src-test-data/}. */
@@ -37,7 +38,9 @@ public final class TestData {
      */
     public static Path sharedTestData(String relative) {
         String override = System.getenv("PROCVLM_SHARED_TESTDATA");
-        Path root = override != null ? Path.of(override) : repoRoot().resolveSibling("shared").resolve("testdata");
+        Path root = override != null
+                ? Path.of(override)
+                : repoRoot().resolveSibling("shared").resolve("testdata");
         Path path = root.resolve(relative);
         assumeTrue(
                 Files.exists(path),

@@ -67,7 +67,8 @@ public final class LeRobotDatasetReader {
         if (camera.rule().equals("first-ego")) {
             problems.add(Problem.warning(
                     "CAMERA_EGO_ONLY",
-                    "No third-person camera found; using egocentric camera " + camera.key() + " of " + cameras.keySet()));
+                    "No third-person camera found; using egocentric camera " + camera.key() + " of "
+                            + cameras.keySet()));
         }
         if (camera.storage() == CameraStorage.VIDEO && info.videoPath() == null) {
             throw new PipelineException(
@@ -80,7 +81,15 @@ public final class LeRobotDatasetReader {
                 : readEpisodesV2(files, info, problems);
         List<EpisodeRef> episodes = resolve(id, files, info, camera, columns, rawEpisodes);
         return new DatasetScan(
-                id, files.root(), info.format(), info.fps(), info.robotType(), camera, problems, episodes, snapshot(files));
+                id,
+                files.root(),
+                info.format(),
+                info.fps(),
+                info.robotType(),
+                camera,
+                problems,
+                episodes,
+                snapshot(files));
     }
 
     public static LeRobotInfo readInfo(DatasetFiles files) {
@@ -95,7 +104,8 @@ public final class LeRobotDatasetReader {
     static FrameColumns frameColumns(LeRobotInfo info) {
         String stateKey = pickVectorKey(info, "observation.state");
         String actionKey = pickVectorKey(info, "action");
-        List<String> names = stateKey == null ? List.of() : info.features().get(stateKey).names();
+        List<String> names =
+                stateKey == null ? List.of() : info.features().get(stateKey).names();
         return FrameColumns.of(stateKey, actionKey, names);
     }
 
@@ -165,7 +175,8 @@ public final class LeRobotDatasetReader {
                 JsonNode tasksNode = node.get("tasks");
                 if (tasksNode != null && tasksNode.isArray()) {
                     tasksNode.forEach(task -> tasks.add(task.asText()));
-                } else if (node.has("task_index") && tasksByIndex.containsKey(node.get("task_index").asLong())) {
+                } else if (node.has("task_index")
+                        && tasksByIndex.containsKey(node.get("task_index").asLong())) {
                     tasks.add(tasksByIndex.get(node.get("task_index").asLong()));
                 }
                 long length = node.path("length").asLong(-1);
@@ -253,8 +264,7 @@ public final class LeRobotDatasetReader {
                             DATASET_METADATA_INVALID,
                             metaFile + " has no column '" + videoPrefix + "from_timestamp' for camera " + camera.key());
                 }
-                try (ParquetRecords records =
-                        ParquetRecords.open(files.path(metaFile), schema, wanted, null, 0)) {
+                try (ParquetRecords records = ParquetRecords.open(files.path(metaFile), schema, wanted, null, 0)) {
                     for (Group row; (row = records.next()) != null; ) {
                         long index = GroupValues.integer(row, "episode_index");
                         List<String> tasks = new ArrayList<>();
@@ -268,10 +278,14 @@ public final class LeRobotDatasetReader {
                         }
                         long length = GroupValues.isPresent(row, "length") ? GroupValues.integer(row, "length") : -1;
                         Map<String, Object> dataValues = Map.of(
-                                "chunk_index", GroupValues.integer(row, "data/chunk_index"),
-                                "file_index", GroupValues.integer(row, "data/file_index"),
-                                "episode_index", index,
-                                "episode_chunk", index / info.chunksSize());
+                                "chunk_index",
+                                GroupValues.integer(row, "data/chunk_index"),
+                                "file_index",
+                                GroupValues.integer(row, "data/file_index"),
+                                "episode_index",
+                                index,
+                                "episode_chunk",
+                                index / info.chunksSize());
                         String dataPath = render(info.dataPath(), dataValues, "data_path");
                         long from = GroupValues.isPresent(row, "dataset_from_index")
                                 ? GroupValues.integer(row, "dataset_from_index")
@@ -306,7 +320,14 @@ public final class LeRobotDatasetReader {
                         episodes.put(
                                 index,
                                 new RawEpisode(
-                                        index, tasks, length, dataPath, from, to, videoPath, fromTimestamp,
+                                        index,
+                                        tasks,
+                                        length,
+                                        dataPath,
+                                        from,
+                                        to,
+                                        videoPath,
+                                        fromTimestamp,
                                         toTimestamp));
                     }
                 }
@@ -369,8 +390,8 @@ public final class LeRobotDatasetReader {
         int templateMatches = 0;
         String cameraFileExample = null;
         for (String file : videoFiles) {
-            if (file.contains("/" + camera.key() + "/") && (cameraFileExample == null
-                    || file.compareTo(cameraFileExample) < 0)) {
+            if (file.contains("/" + camera.key() + "/")
+                    && (cameraFileExample == null || file.compareTo(cameraFileExample) < 0)) {
                 cameraFileExample = file;
             }
         }
@@ -397,7 +418,8 @@ public final class LeRobotDatasetReader {
                         actual = alternative;
                         problems.add(Problem.warning(
                                 VIDEO_PATH_TEMPLATE_MISMATCH.name(),
-                                "video_path template gives " + expected + ", which does not exist; using " + alternative));
+                                "video_path template gives " + expected + ", which does not exist; using "
+                                        + alternative));
                     } else {
                         missing.add(episodes.size());
                     }
@@ -481,8 +503,7 @@ public final class LeRobotDatasetReader {
             try (java.io.InputStream in = files.open(file)) {
                 digest.update(Fingerprints.ofStream(in).getBytes(StandardCharsets.US_ASCII));
             } catch (IOException e) {
-                throw new PipelineException(
-                        DATASET_METADATA_INVALID, "Cannot read " + file + ": " + e.getMessage(), e);
+                throw new PipelineException(DATASET_METADATA_INVALID, "Cannot read " + file + ": " + e.getMessage(), e);
             }
         }
         return Fingerprints.hex(digest);

@@ -37,7 +37,8 @@ public final class LeRobotFrames {
             boolean hasFrameIndex = schema.containsField("frame_index");
             if (!hasTimestamp && !hasFrameIndex) {
                 throw new PipelineException(
-                        DATA_FILE_UNREADABLE, "data file " + path + " has neither a timestamp nor a frame_index column");
+                        DATA_FILE_UNREADABLE,
+                        "data file " + path + " has neither a timestamp nor a frame_index column");
             }
             String stateKey = present(schema, ref.columns().stateKey());
             String actionKey = present(schema, ref.columns().actionKey());
@@ -48,9 +49,8 @@ public final class LeRobotFrames {
             if (actionKey != null) {
                 columns.add(actionKey);
             }
-            String filterColumn = !ref.data().isWholeFile() && schema.containsField("episode_index")
-                    ? "episode_index"
-                    : null;
+            String filterColumn =
+                    !ref.data().isWholeFile() && schema.containsField("episode_index") ? "episode_index" : null;
             DoubleList timestamps = new DoubleList();
             LongList frameIndices = new LongList();
             List<float[]> states = stateKey == null ? null : new ArrayList<>();
@@ -73,8 +73,7 @@ public final class LeRobotFrames {
             }
             if (timestamps.size() == 0) {
                 throw new PipelineException(
-                        EPISODE_ROWS_MISSING,
-                        "data file " + path + " has no rows for episode " + ref.episodeIndex());
+                        EPISODE_ROWS_MISSING, "data file " + path + " has no rows for episode " + ref.episodeIndex());
             }
             return new FrameTable(
                     timestamps.toArray(),
@@ -85,8 +84,7 @@ public final class LeRobotFrames {
             if (e instanceof PipelineException pipelineException) {
                 throw pipelineException;
             }
-            throw new PipelineException(
-                    DATA_FILE_UNREADABLE, "Cannot read data file " + path + ": " + describe(e), e);
+            throw new PipelineException(DATA_FILE_UNREADABLE, "Cannot read data file " + path + ": " + describe(e), e);
         }
     }
 

@@ -63,7 +63,8 @@ public final class LeRobotImageFrameSource implements FrameSource {
             return new LeRobotImageFrameSource(
                     records, column, schema.containsField("timestamp"), ref.fps(), path + " column " + column);
         } catch (IOException e) {
-            throw new PipelineException(DATA_FILE_UNREADABLE, "Cannot read data file " + path + ": " + e.getMessage(), e);
+            throw new PipelineException(
+                    DATA_FILE_UNREADABLE, "Cannot read data file " + path + ": " + e.getMessage(), e);
         }
     }
 
@@ -74,7 +75,9 @@ public final class LeRobotImageFrameSource implements FrameSource {
             row = records.next();
         } catch (IOException | RuntimeException e) {
             throw new PipelineException(
-                    DATA_FILE_UNREADABLE, "Cannot read row " + ordinal + " of " + description + ": " + e.getMessage(), e);
+                    DATA_FILE_UNREADABLE,
+                    "Cannot read row " + ordinal + " of " + description + ": " + e.getMessage(),
+                    e);
         }
         if (row == null) {
             return null;
@@ -87,8 +90,8 @@ public final class LeRobotImageFrameSource implements FrameSource {
             encoded.close();
         }
         encoded = new BytePointer(bytes);
-        Mat decoded = imdecode(new Mat(1, bytes.length, org.bytedeco.opencv.global.opencv_core.CV_8UC1, encoded),
-                IMREAD_GRAYSCALE);
+        Mat decoded = imdecode(
+                new Mat(1, bytes.length, org.bytedeco.opencv.global.opencv_core.CV_8UC1, encoded), IMREAD_GRAYSCALE);
         if (decoded == null || decoded.empty()) {
             throw new PipelineException(
                     IMAGE_UNDECODABLE, "Row " + ordinal + " of " + description + " holds bytes that are not an image");

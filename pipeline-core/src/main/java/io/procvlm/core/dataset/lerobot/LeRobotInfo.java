@@ -86,16 +86,16 @@ public record LeRobotInfo(
     public static LeRobotInfo parse(byte[] infoJson, String location) {
         JsonNode root = readJson(infoJson, location);
         String version = text(root, "codebase_version", location, true);
-        DatasetFormat format =
-                switch (version) {
-                    case "v2.0" -> DatasetFormat.LEROBOT_V2_0;
-                    case "v2.1" -> DatasetFormat.LEROBOT_V2_1;
-                    case "v3.0", "v3.1" -> DatasetFormat.LEROBOT_V3_0;
-                    default -> throw new PipelineException(
-                            UNSUPPORTED_CODEBASE_VERSION,
-                            location + ": codebase_version '" + version
-                                    + "' is not supported (supported: v2.0, v2.1, v3.0)");
-                };
+        DatasetFormat format = switch (version) {
+            case "v2.0" -> DatasetFormat.LEROBOT_V2_0;
+            case "v2.1" -> DatasetFormat.LEROBOT_V2_1;
+            case "v3.0", "v3.1" -> DatasetFormat.LEROBOT_V3_0;
+            default ->
+                throw new PipelineException(
+                        UNSUPPORTED_CODEBASE_VERSION,
+                        location + ": codebase_version '" + version
+                                + "' is not supported (supported: v2.0, v2.1, v3.0)");
+        };
         double fps = number(root, "fps", location);
         if (!(fps > 0) || fps > 10_000) {
             throw invalid(location, "'fps' must be a positive number, found " + root.get("fps"));

@@ -64,8 +64,7 @@ public final class PythonFormat {
             return String.valueOf(value);
         }
         if (!(value instanceof Number number)) {
-            throw new IllegalArgumentException(
-                    "Template '" + template + "' formats a non-number with '" + spec + "'");
+            throw new IllegalArgumentException("Template '" + template + "' formats a non-number with '" + spec + "'");
         }
         if (spec.equals("d")) {
             return Long.toString(number.longValue());
@@ -74,6 +73,7 @@ public final class PythonFormat {
             int width = Integer.parseInt(spec.substring(1, spec.length() - 1));
             return String.format(Locale.ROOT, "%0" + width + "d", number.longValue());
         }
-        throw new IllegalArgumentException("Template '" + template + "' uses an unsupported format spec '" + spec + "'");
+        throw new IllegalArgumentException(
+                "Template '" + template + "' uses an unsupported format spec '" + spec + "'");
     }
 }

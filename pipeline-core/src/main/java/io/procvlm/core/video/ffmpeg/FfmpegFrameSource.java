@@ -72,8 +72,7 @@ public final class FfmpegFrameSource implements FrameSource {
             grabber.start();
         } catch (FrameGrabber.Exception | RuntimeException e) {
             closeQuietly(grabber);
-            throw new PipelineException(
-                    VIDEO_UNREADABLE, "Cannot open video " + file.getName() + ": " + message(e), e);
+            throw new PipelineException(VIDEO_UNREADABLE, "Cannot open video " + file.getName() + ": " + message(e), e);
         }
         if (grabber.getVideoStream() < 0 || grabber.getImageWidth() <= 0) {
             closeQuietly(grabber);

@@ -24,16 +24,16 @@ final class FfmpegLogging {
             if (System.getProperty("org.bytedeco.javacpp.logger") == null) {
                 System.setProperty("org.bytedeco.javacpp.logger", "slf4j");
             }
-            String level = System.getProperty("procvlm.ffmpeg.log-level", "fatal").toLowerCase(Locale.ROOT);
-            int avLevel =
-                    switch (level) {
-                        case "quiet" -> avutil.AV_LOG_QUIET;
-                        case "error" -> avutil.AV_LOG_ERROR;
-                        case "warning" -> avutil.AV_LOG_WARNING;
-                        case "info" -> avutil.AV_LOG_INFO;
-                        case "debug" -> avutil.AV_LOG_DEBUG;
-                        default -> avutil.AV_LOG_FATAL;
-                    };
+            String level =
+                    System.getProperty("procvlm.ffmpeg.log-level", "fatal").toLowerCase(Locale.ROOT);
+            int avLevel = switch (level) {
+                case "quiet" -> avutil.AV_LOG_QUIET;
+                case "error" -> avutil.AV_LOG_ERROR;
+                case "warning" -> avutil.AV_LOG_WARNING;
+                case "info" -> avutil.AV_LOG_INFO;
+                case "debug" -> avutil.AV_LOG_DEBUG;
+                default -> avutil.AV_LOG_FATAL;
+            };
             avutil.av_log_set_level(avLevel);
             configured = true;
         }

@@ -43,9 +43,7 @@ final class TestLeRobotRealDataset {
                 .map(EpisodeRef::episodeIndex)
                 .toList();
         assertThat(withVideo).containsExactly(1L, 2L, 4L, 5L);
-        assertThat(scan.episodes().get(0).problems())
-                .extracting(Problem::code)
-                .containsExactly("MISSING_VIDEO");
+        assertThat(scan.episodes().get(0).problems()).extracting(Problem::code).containsExactly("MISSING_VIDEO");
         EpisodeRef first = scan.episodes().get(1);
         assertThat(first.columns().stateKey()).isEqualTo("observation.state");
         assertThat(first.columns().stateNames()).hasSize(26);
@@ -65,8 +63,8 @@ final class TestLeRobotRealDataset {
         assertThat(inspection.video().codec()).isEqualTo("av1");
         assertThat(inspection.video().frameCount()).isEqualTo(393);
 
-        EpisodeFeatures features = new EpisodeFeatureExtractor(InspectionConfig.defaults(), FeaturesConfig.defaults())
-                .extract(episode);
+        EpisodeFeatures features =
+                new EpisodeFeatureExtractor(InspectionConfig.defaults(), FeaturesConfig.defaults()).extract(episode);
         assertThat(features.problems()).isEmpty();
         assertThat(features.frames().size()).isEqualTo(393);
         assertThat(features.stats().maxTimestampError()).isLessThan(1e-4);
@@ -74,7 +72,8 @@ final class TestLeRobotRealDataset {
         assertThat(features.frames().flowMagnitude(10)).isGreaterThan(0.0);
         assertThat(features.frames().gripper(10)).isBetween(0.0, 2.0);
 
-        EpisodeInspection missing = new EpisodeInspector(InspectionConfig.defaults()).inspect(scan.episodes().get(0));
+        EpisodeInspection missing = new EpisodeInspector(InspectionConfig.defaults())
+                .inspect(scan.episodes().get(0));
         assertThat(missing.status()).isEqualTo(EpisodeStatus.QUARANTINED);
         assertThat(missing.reason().orElseThrow().code()).isEqualTo("MISSING_VIDEO");
         assertThat(missing.rows()).isEqualTo(479);

@@ -53,6 +53,7 @@ public final class TableCommitter {
                                     Integer.parseInt(matcher.group(1)),
                                     compression));
                     rename(fileSystem, status.getPath(), target);
+                    io.procvlm.core.io.ParquetFooters.canonicalize(fileSystem, target);
                     dataFiles.add(target);
                     bytes += status.getLen();
                 } else {

@@ -1,0 +1,570 @@
+package io.procvlm.core.testing.generator;
+
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.Type;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.bytedeco.opencv.opencv_core.Size;
+
+/**
+ * Writes a synthetic pick-and-place dataset in LeRobot v2.0, v2.1 or v3.0 layout, with video (one mp4 per episode,
+ * or several episodes per mp4 in v3.0) or JPEG images inside the parquet files, proprioception matching the scene
+ * (end-effector position and gripper opening), and the true phases in {@code ground_truth/phases.jsonl}.
+ */
+public final class LeRobotDatasetWriter {
+    public static final String EXO_CAMERA = "observation.images.front";
+    public static final String WRIST_CAMERA = "observation.images.wrist";
+    private static final List<String> STATE_NAMES = List.of("ee_x", "ee_y", "ee_z", "gripper_opening");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** One episode to generate. */
+    public record EpisodePlan(
+            EpisodeScript.Variant variant, String objectName, int[] bgr, String targetName, long seed) {
+        String task() {
+            return "Pick up the " + objectName + " and place it onto the " + targetName + ".";
+        }
+    }
+
+    /**
+     * A dataset to generate.
+     *
+     * @param version v2.0, v2.1 or v3.0
+     * @param images store PNG images in the parquet files instead of videos
+     * @param codec video codec (ignored for images)
+     * @param withState write observation.state and action columns
+     * @param withWristCamera add a second (egocentric) video camera listed before the exo one
+     * @param v3DataFileFrames v3.0: start a new data file once this many frames are in the current one
+     * @param v3VideoFileFrames v3.0: start a new video file once this many frames are in the current one
+     */
+    public record DatasetPlan(
+            String version,
+            boolean images,
+            VideoEncoder.Codec codec,
+            int width,
+            int height,
+            double fps,
+            boolean withState,
+            boolean withWristCamera,
+            List<EpisodePlan> episodes,
+            int v3DataFileFrames,
+            int v3VideoFileFrames) {}
+
+    private LeRobotDatasetWriter() {}
+
+    public static void write(Path root, DatasetPlan plan) {
+        try {
+            new Run(root, plan).write();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write dataset " + root, e);
+        }
+    }
+
+    private static final class Run {
+        private final Path root;
+        private final DatasetPlan plan;
+        private final boolean v3;
+        private final List<String> tasks = new ArrayList<>();
+        private final ArrayNode groundTruth = JSON.createArrayNode();
+        private final List<ObjectNode> episodeMeta = new ArrayList<>();
+        private final List<Group> pendingRows = new ArrayList<>();
+        private final MessageType dataSchema;
+        private final SimpleGroupFactory rows;
+        private final Stats stateStats = new Stats();
+        private final Stats actionStats = new Stats();
+        private long globalIndex;
+        private int dataFile;
+        private int framesInDataFile;
+        private VideoEncoder shardEncoder;
+        private VideoEncoder shardWristEncoder;
+        private int videoFile = -1;
+        private int framesInVideoFile;
+
+        Run(Path root, DatasetPlan plan) {
+            this.root = root;
+            this.plan = plan;
+            this.v3 = plan.version().equals("v3.0");
+            List<Type> fields = new ArrayList<>();
+            if (plan.withState()) {
+                fields.add(ParquetFiles.floatList("observation.state"));
+                fields.add(ParquetFiles.floatList("action"));
+            }
+            if (plan.images()) {
+                fields.add(ParquetFiles.image(EXO_CAMERA));
+            }
+            fields.add(ParquetFiles.float32("timestamp"));
+            fields.add(ParquetFiles.int64("frame_index"));
+            fields.add(ParquetFiles.int64("episode_index"));
+            fields.add(ParquetFiles.int64("index"));
+            fields.add(ParquetFiles.int64("task_index"));
+            dataSchema = ParquetFiles.schema(fields);
+            rows = ParquetFiles.factory(dataSchema);
+        }
+
+        void write() throws IOException {
+            Files.createDirectories(root.resolve("meta"));
+            for (int e = 0; e < plan.episodes().size(); e++) {
+                episode(e, plan.episodes().get(e));
+            }
+            if (v3) {
+                flushDataFile();
+                closeShard();
+                writeV3Meta();
+            } else {
+                writeV2Meta();
+            }
+            writeInfo();
+            Files.createDirectories(root.resolve("ground_truth"));
+            StringBuilder lines = new StringBuilder();
+            for (var node : groundTruth) {
+                lines.append(JSON.writeValueAsString(node)).append('\n');
+            }
+            Files.writeString(root.resolve("ground_truth/phases.jsonl"), lines.toString(), StandardCharsets.UTF_8);
+        }
+
+        private void episode(int index, EpisodePlan episode) throws IOException {
+            EpisodeScript script =
+                    EpisodeScript.create(episode.variant(), episode.seed(), episode.objectName(), episode.targetName());
+            List<SceneState> states = script.states();
+            String task = episode.task();
+            if (!tasks.contains(task)) {
+                tasks.add(task);
+            }
+            long taskIndex = tasks.indexOf(task);
+            double targetX = 0.76;
+            Scalar color = new Scalar(episode.bgr()[0], episode.bgr()[1], episode.bgr()[2], 0);
+            if (v3 && !plan.images() && (shardEncoder == null || framesInVideoFile >= plan.v3VideoFileFrames())) {
+                closeShard();
+                openShard();
+            }
+            VideoEncoder encoder = null;
+            VideoEncoder wristEncoder = null;
+            if (!plan.images()) {
+                if (v3) {
+                    encoder = shardEncoder;
+                    wristEncoder = shardWristEncoder;
+                } else {
+                    encoder = new VideoEncoder(
+                            videoFileV2(EXO_CAMERA, index).toFile(),
+                            plan.width(),
+                            plan.height(),
+                            plan.fps(),
+                            plan.codec());
+                    if (plan.withWristCamera()) {
+                        wristEncoder = new VideoEncoder(
+                                videoFileV2(WRIST_CAMERA, index).toFile(),
+                                plan.width() / 2,
+                                plan.height() / 2,
+                                plan.fps(),
+                                plan.codec());
+                    }
+                }
+            }
+            double fromTimestamp = framesInVideoFile / plan.fps();
+            long firstGlobal = globalIndex;
+            List<Group> episodeRows = new ArrayList<>();
+            try (SceneRenderer renderer = new SceneRenderer(
+                            plan.width(), plan.height(), episode.seed(), color, targetX, plan.images() ? 0.0 : 1.5);
+                    Mat wrist = new Mat();
+                    BytePointer encoded = new BytePointer()) {
+                for (int frame = 0; frame < states.size(); frame++) {
+                    SceneState state = states.get(frame);
+                    Mat image = renderer.render(state);
+                    Group row = rows.newGroup();
+                    if (plan.withState()) {
+                        float[] stateVector = vector(state);
+                        float[] actionVector = vector(states.get(Math.min(frame + 1, states.size() - 1)));
+                        ParquetFiles.addFloats(row, "observation.state", stateVector);
+                        ParquetFiles.addFloats(row, "action", actionVector);
+                        stateStats.add(stateVector);
+                        actionStats.add(actionVector);
+                    }
+                    if (plan.images()) {
+                        imencode(".jpg", image, encoded);
+                        byte[] bytes = new byte[(int) encoded.limit()];
+                        encoded.get(bytes);
+                        ParquetFiles.addImage(
+                                row, EXO_CAMERA, bytes, String.format(Locale.ROOT, "frame_%06d.jpg", frame));
+                    } else {
+                        encoder.write(image);
+                        if (wristEncoder != null) {
+                            int cx = (int) Math.round(state.eeX() * plan.width());
+                            int x0 = Math.max(0, Math.min(plan.width() / 2, cx - plan.width() / 4));
+                            try (Mat crop = new Mat(
+                                    image, new Rect(x0, plan.height() / 4, plan.width() / 2, plan.height() / 2))) {
+                                resize(crop, wrist, new Size(plan.width() / 2, plan.height() / 2), 0, 0, INTER_AREA);
+                            }
+                            wristEncoder.write(wrist);
+                        }
+                    }
+                    row.append("timestamp", (float) (frame / plan.fps()));
+                    row.append("frame_index", (long) frame);
+                    row.append("episode_index", (long) index);
+                    row.append("index", globalIndex++);
+                    row.append("task_index", taskIndex);
+                    episodeRows.add(row);
+                }
+            }
+            if (!v3 && encoder != null) {
+                encoder.close();
+                if (wristEncoder != null) {
+                    wristEncoder.close();
+                }
+            }
+            ObjectNode meta = JSON.createObjectNode();
+            meta.put("episode_index", index);
+            meta.putArray("tasks").add(task);
+            meta.put("length", states.size());
+            if (v3) {
+                if (framesInDataFile >= plan.v3DataFileFrames() && !pendingRows.isEmpty()) {
+                    flushDataFile();
+                }
+                pendingRows.addAll(episodeRows);
+                meta.put("data/chunk_index", 0);
+                meta.put("data/file_index", dataFile);
+                meta.put("dataset_from_index", firstGlobal);
+                meta.put("dataset_to_index", globalIndex);
+                framesInDataFile += states.size();
+                if (!plan.images()) {
+                    meta.put("video_file", videoFile);
+                    meta.put("from_timestamp", fromTimestamp);
+                    framesInVideoFile += states.size();
+                    meta.put("to_timestamp", framesInVideoFile / plan.fps());
+                }
+            } else {
+                ParquetFiles.write(
+                        root.resolve(String.format(Locale.ROOT, "data/chunk-000/episode_%06d.parquet", index)),
+                        dataSchema,
+                        episodeRows);
+            }
+            episodeMeta.add(meta);
+            ObjectNode truth = groundTruth.addObject();
+            truth.put("episode_index", index);
+            truth.put("task", task);
+            truth.put("outcome", script.success() ? "success" : "failure");
+            truth.put("variant", episode.variant().name().toLowerCase(Locale.ROOT));
+            truth.put("object", script.objectName());
+            truth.put("target", script.targetName());
+            truth.put("frames", states.size());
+            ArrayNode phases = truth.putArray("phases");
+            for (Phase phase : script.phases()) {
+                ObjectNode node = phases.addObject();
+                node.put("verb", phase.verb());
+                node.put("label", phase.label());
+                node.put("start_frame", phase.startFrame());
+                node.put("end_frame", phase.endFrame());
+                node.put("status", phase.status());
+            }
+        }
+
+        private Path videoFileV2(String camera, int episode) throws IOException {
+            Path file =
+                    root.resolve(String.format(Locale.ROOT, "videos/chunk-000/%s/episode_%06d.mp4", camera, episode));
+            Files.createDirectories(file.getParent());
+            return file;
+        }
+
+        private void openShard() throws IOException {
+            videoFile++;
+            framesInVideoFile = 0;
+            Path file = root.resolve(
+                    String.format(Locale.ROOT, "videos/%s/chunk-000/file-%03d.mp4", EXO_CAMERA, videoFile));
+            Files.createDirectories(file.getParent());
+            shardEncoder = new VideoEncoder(file.toFile(), plan.width(), plan.height(), plan.fps(), plan.codec());
+            if (plan.withWristCamera()) {
+                Path wrist = root.resolve(
+                        String.format(Locale.ROOT, "videos/%s/chunk-000/file-%03d.mp4", WRIST_CAMERA, videoFile));
+                Files.createDirectories(wrist.getParent());
+                shardWristEncoder =
+                        new VideoEncoder(wrist.toFile(), plan.width() / 2, plan.height() / 2, plan.fps(), plan.codec());
+            }
+        }
+
+        private void closeShard() {
+            if (shardEncoder != null) {
+                shardEncoder.close();
+                shardEncoder = null;
+            }
+            if (shardWristEncoder != null) {
+                shardWristEncoder.close();
+                shardWristEncoder = null;
+            }
+        }
+
+        private void flushDataFile() {
+            if (pendingRows.isEmpty()) {
+                return;
+            }
+            ParquetFiles.write(
+                    root.resolve(String.format(Locale.ROOT, "data/chunk-000/file-%03d.parquet", dataFile)),
+                    dataSchema,
+                    pendingRows);
+            pendingRows.clear();
+            dataFile++;
+            framesInDataFile = 0;
+        }
+
+        private float[] vector(SceneState state) {
+            return new float[] {(float) state.eeX(), 0.5f, (float) state.eeZ(), (float) state.gripper()};
+        }
+
+        private void writeV2Meta() throws IOException {
+            StringBuilder episodes = new StringBuilder();
+            for (ObjectNode meta : episodeMeta) {
+                episodes.append(JSON.writeValueAsString(meta)).append('\n');
+            }
+            Files.writeString(root.resolve("meta/episodes.jsonl"), episodes.toString(), StandardCharsets.UTF_8);
+            StringBuilder taskLines = new StringBuilder();
+            for (int i = 0; i < tasks.size(); i++) {
+                ObjectNode task = JSON.createObjectNode();
+                task.put("task_index", i);
+                task.put("task", tasks.get(i));
+                taskLines.append(JSON.writeValueAsString(task)).append('\n');
+            }
+            Files.writeString(root.resolve("meta/tasks.jsonl"), taskLines.toString(), StandardCharsets.UTF_8);
+            if (plan.version().equals("v2.1") && plan.withState()) {
+                StringBuilder stats = new StringBuilder();
+                for (ObjectNode meta : episodeMeta) {
+                    ObjectNode line = JSON.createObjectNode();
+                    line.put("episode_index", meta.get("episode_index").asInt());
+                    ObjectNode perFeature = line.putObject("stats");
+                    perFeature
+                            .putObject("observation.state")
+                            .put("count", meta.get("length").asInt());
+                    stats.append(JSON.writeValueAsString(line)).append('\n');
+                }
+                Files.writeString(root.resolve("meta/episodes_stats.jsonl"), stats.toString(), StandardCharsets.UTF_8);
+            }
+            writeStats();
+        }
+
+        private void writeV3Meta() throws IOException {
+            List<Type> fields = new ArrayList<>(List.of(
+                    ParquetFiles.int64("episode_index"),
+                    ParquetFiles.stringList("tasks"),
+                    ParquetFiles.int64("length"),
+                    ParquetFiles.int64("data/chunk_index"),
+                    ParquetFiles.int64("data/file_index"),
+                    ParquetFiles.int64("dataset_from_index"),
+                    ParquetFiles.int64("dataset_to_index")));
+            List<String> cameras = new ArrayList<>();
+            if (!plan.images()) {
+                if (plan.withWristCamera()) {
+                    cameras.add(WRIST_CAMERA);
+                }
+                cameras.add(EXO_CAMERA);
+            }
+            for (String camera : cameras) {
+                fields.add(ParquetFiles.int64("videos/" + camera + "/chunk_index"));
+                fields.add(ParquetFiles.int64("videos/" + camera + "/file_index"));
+                fields.add(ParquetFiles.float64("videos/" + camera + "/from_timestamp"));
+                fields.add(ParquetFiles.float64("videos/" + camera + "/to_timestamp"));
+            }
+            fields.add(ParquetFiles.int64("meta/episodes/chunk_index"));
+            fields.add(ParquetFiles.int64("meta/episodes/file_index"));
+            MessageType schema = ParquetFiles.schema(fields);
+            SimpleGroupFactory factory = ParquetFiles.factory(schema);
+            List<Group> metaRows = new ArrayList<>();
+            for (ObjectNode meta : episodeMeta) {
+                Group row = factory.newGroup();
+                row.append("episode_index", meta.get("episode_index").asLong());
+                ParquetFiles.addStrings(
+                        row, "tasks", List.of(meta.get("tasks").get(0).asText()));
+                row.append("length", meta.get("length").asLong());
+                row.append("data/chunk_index", 0L);
+                row.append("data/file_index", meta.get("data/file_index").asLong());
+                row.append("dataset_from_index", meta.get("dataset_from_index").asLong());
+                row.append("dataset_to_index", meta.get("dataset_to_index").asLong());
+                for (String camera : cameras) {
+                    row.append("videos/" + camera + "/chunk_index", 0L);
+                    row.append(
+                            "videos/" + camera + "/file_index",
+                            meta.get("video_file").asLong());
+                    row.append(
+                            "videos/" + camera + "/from_timestamp",
+                            meta.get("from_timestamp").asDouble());
+                    row.append(
+                            "videos/" + camera + "/to_timestamp",
+                            meta.get("to_timestamp").asDouble());
+                }
+                row.append("meta/episodes/chunk_index", 0L);
+                row.append("meta/episodes/file_index", 0L);
+                metaRows.add(row);
+            }
+            ParquetFiles.write(root.resolve("meta/episodes/chunk-000/file-000.parquet"), schema, metaRows);
+            MessageType taskSchema =
+                    ParquetFiles.schema(List.of(ParquetFiles.string("task"), ParquetFiles.int64("task_index")));
+            SimpleGroupFactory taskFactory = ParquetFiles.factory(taskSchema);
+            List<Group> taskRows = new ArrayList<>();
+            for (int i = 0; i < tasks.size(); i++) {
+                Group row = taskFactory.newGroup();
+                row.append("task", tasks.get(i));
+                row.append("task_index", (long) i);
+                taskRows.add(row);
+            }
+            ParquetFiles.write(root.resolve("meta/tasks.parquet"), taskSchema, taskRows);
+            writeStats();
+        }
+
+        private void writeStats() throws IOException {
+            ObjectNode stats = PRETTY.createObjectNode();
+            if (plan.withState()) {
+                stats.set("observation.state", stateStats.toJson());
+                stats.set("action", actionStats.toJson());
+            }
+            Files.writeString(root.resolve("meta/stats.json"), PRETTY.writeValueAsString(stats) + "\n");
+        }
+
+        private void writeInfo() throws IOException {
+            ObjectNode info = PRETTY.createObjectNode();
+            info.put("codebase_version", plan.version());
+            info.put("robot_type", "synthetic_two_finger_gripper");
+            info.put("total_episodes", plan.episodes().size());
+            info.put("total_frames", globalIndex);
+            info.put("total_tasks", tasks.size());
+            if (!v3) {
+                info.put("total_videos", plan.images() ? 0 : plan.episodes().size() * (plan.withWristCamera() ? 2 : 1));
+                info.put("total_chunks", 1);
+            }
+            info.put("chunks_size", 1000);
+            if (v3) {
+                info.put("data_files_size_in_mb", 100);
+                info.put("video_files_size_in_mb", 200);
+            }
+            info.put("fps", (int) plan.fps());
+            info.putObject("splits").put("train", "0:" + plan.episodes().size());
+            info.put(
+                    "data_path",
+                    v3
+                            ? "data/chunk-{chunk_index:03d}/file-{file_index:03d}.parquet"
+                            : "data/chunk-{episode_chunk:03d}/episode_{episode_index:06d}.parquet");
+            if (plan.images()) {
+                info.putNull("video_path");
+            } else {
+                info.put(
+                        "video_path",
+                        v3
+                                ? "videos/{video_key}/chunk-{chunk_index:03d}/file-{file_index:03d}.mp4"
+                                : "videos/chunk-{episode_chunk:03d}/{video_key}/episode_{episode_index:06d}.mp4");
+            }
+            ObjectNode features = info.putObject("features");
+            if (plan.withState()) {
+                for (String key : List.of("observation.state", "action")) {
+                    ObjectNode feature = features.putObject(key);
+                    feature.put("dtype", "float32");
+                    feature.putArray("shape").add(STATE_NAMES.size());
+                    ArrayNode names = feature.putArray("names");
+                    STATE_NAMES.forEach(names::add);
+                }
+            }
+            if (plan.withWristCamera() && !plan.images()) {
+                camera(features, WRIST_CAMERA, plan.width() / 2, plan.height() / 2, "video");
+            }
+            camera(features, EXO_CAMERA, plan.width(), plan.height(), plan.images() ? "image" : "video");
+            for (String key : List.of("timestamp")) {
+                ObjectNode feature = features.putObject(key);
+                feature.put("dtype", "float32");
+                feature.putArray("shape").add(1);
+                feature.putNull("names");
+            }
+            for (String key : List.of("frame_index", "episode_index", "index", "task_index")) {
+                ObjectNode feature = features.putObject(key);
+                feature.put("dtype", "int64");
+                feature.putArray("shape").add(1);
+                feature.putNull("names");
+            }
+            Files.writeString(root.resolve("meta/info.json"), PRETTY.writeValueAsString(info) + "\n");
+        }
+
+        private void camera(ObjectNode features, String key, int width, int height, String dtype) {
+            ObjectNode feature = features.putObject(key);
+            feature.put("dtype", dtype);
+            feature.putArray("shape").add(height).add(width).add(3);
+            feature.putArray("names").add("height").add("width").add("channels");
+            if (dtype.equals("video")) {
+                ObjectNode info = feature.putObject("info");
+                info.put("video.height", height);
+                info.put("video.width", width);
+                info.put("video.codec", codecName(plan.codec()));
+                info.put("video.pix_fmt", "yuv420p");
+                info.put("video.is_depth_map", false);
+                info.put("video.fps", (int) plan.fps());
+                info.put("video.channels", 3);
+                info.put("has_audio", false);
+            }
+        }
+
+        private static String codecName(VideoEncoder.Codec codec) {
+            return switch (codec) {
+                case H264 -> "h264";
+                case AV1 -> "av1";
+                case HEVC -> "hevc";
+                case MPEG4 -> "mpeg4";
+            };
+        }
+    }
+
+    /** Per-dimension min/max/mean/std/count, as LeRobot's stats files hold them. */
+    private static final class Stats {
+        private double[] min;
+        private double[] max;
+        private double[] sum;
+        private double[] sumSquares;
+        private long count;
+
+        void add(float[] values) {
+            if (min == null) {
+                min = new double[values.length];
+                max = new double[values.length];
+                sum = new double[values.length];
+                sumSquares = new double[values.length];
+                java.util.Arrays.fill(min, Double.POSITIVE_INFINITY);
+                java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
+            }
+            for (int i = 0; i < values.length; i++) {
+                min[i] = Math.min(min[i], values[i]);
+                max[i] = Math.max(max[i], values[i]);
+                sum[i] += values[i];
+                sumSquares[i] += (double) values[i] * values[i];
+            }
+            count++;
+        }
+
+        ObjectNode toJson() {
+            ObjectNode node = PRETTY.createObjectNode();
+            ArrayNode minNode = node.putArray("min");
+            ArrayNode maxNode = node.putArray("max");
+            ArrayNode meanNode = node.putArray("mean");
+            ArrayNode stdNode = node.putArray("std");
+            for (int i = 0; min != null && i < min.length; i++) {
+                double mean = sum[i] / count;
+                minNode.add(min[i]);
+                maxNode.add(max[i]);
+                meanNode.add(mean);
+                stdNode.add(Math.sqrt(Math.max(0, sumSquares[i] / count - mean * mean)));
+            }
+            node.putArray("count").add(count);
+            return node;
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package io.procvlm.core.video;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.procvlm.core.error.PipelineException;
+import io.procvlm.core.testing.GeneratedDatasets;
+import io.procvlm.core.testing.TestData;
+import io.procvlm.core.video.ffmpeg.FfmpegFrameSource;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/** In-JVM decode of every codec we promise, streaming and seeking, on committed clips. */
+final class TestFfmpegFrameSource {
+    @TempDir
+    Path directory;
+
+    @TestFactory
+    List<DynamicTest> decodesEveryCodec() throws IOException {
+        Path folder = TestData.srcTestData("video");
+        JsonNode expected =
+                new ObjectMapper().readTree(folder.resolve("expected.json").toFile());
+        List<DynamicTest> tests = new ArrayList<>();
+        List<String> codecs = new ArrayList<>();
+        for (JsonNode clip : expected.get("clips")) {
+            codecs.add(clip.get("codec").asText());
+            tests.add(DynamicTest.dynamicTest(clip.get("codec").asText(), () -> {
+                File file = folder.resolve(clip.get("file").asText()).toFile();
+                try (FfmpegFrameSource source = FfmpegFrameSource.open(file, 0, Double.NaN, 1, 15)) {
+                    VideoInfo info = source.info();
+                    assertThat(info.codec()).isEqualTo(clip.get("codec").asText());
+                    assertThat(info.width()).isEqualTo(160);
+                    assertThat(info.height()).isEqualTo(120);
+                    assertThat(info.frameRate()).isEqualTo(15.0);
+                    assertThat(info.frameCount()).isEqualTo(30);
+                    assertThat(info.pixelFormat()).isEqualTo("yuv420p");
+                    int frames = 0;
+                    double previousMean = -1;
+                    boolean changes = false;
+                    for (GrayFrame frame; (frame = source.next()) != null; frames++) {
+                        assertThat(frame.ordinal()).isEqualTo(frames);
+                        assertThat(frame.timestamp()).isCloseTo(frames / 15.0, offset(1e-4));
+                        assertThat(frame.image().cols()).isEqualTo(160);
+                        assertThat(frame.image().rows()).isEqualTo(120);
+                        double mean = org.bytedeco
+                                .opencv
+                                .global
+                                .opencv_core
+                                .mean(frame.image())
+                                .get(0);
+                        assertThat(mean).isBetween(60.0, 230.0);
+                        changes |= previousMean >= 0 && Math.abs(mean - previousMean) > 0.01;
+                        previousMean = mean;
+                    }
+                    assertThat(frames).isEqualTo(30);
+                    assertThat(changes).as("the square moves").isTrue();
+                    assertThat(source.next()).isNull();
+                }
+            }));
+        }
+        assertThat(codecs).contains("h264", "av1", "mpeg4", "hevc");
+        return tests;
+    }
+
+    @Test
+    void seeksToAnEpisodeInsideAShard() {
+        // v3.0 dataset: file-000.mp4 holds episodes 0..2 back to back; episode 1 starts at a non-zero time.
+        Path shard = GeneratedDatasets.path(GeneratedDatasets.V30_AV1)
+                .resolve("videos/observation.images.front/chunk-000/file-000.mp4");
+        List<Double> whole = new ArrayList<>();
+        try (FfmpegFrameSource source = FfmpegFrameSource.open(shard.toFile(), 0, Double.NaN, 1, 15)) {
+            for (GrayFrame frame; (frame = source.next()) != null; ) {
+                whole.add(org.bytedeco
+                        .opencv
+                        .global
+                        .opencv_core
+                        .mean(frame.image())
+                        .get(0));
+            }
+        }
+        int from = 135;
+        int to = 135 + 100;
+        try (FfmpegFrameSource source = FfmpegFrameSource.open(shard.toFile(), from / 15.0, to / 15.0, 1, 15)) {
+            int frames = 0;
+            for (GrayFrame frame; (frame = source.next()) != null; frames++) {
+                assertThat(frame.timestamp()).isCloseTo(frames / 15.0, offset(1e-4));
+                assertThat(org.bytedeco
+                                .opencv
+                                .global
+                                .opencv_core
+                                .mean(frame.image())
+                                .get(0))
+                        .as("frame %d after the seek is the shard's frame %d", frames, from + frames)
+                        .isEqualTo(whole.get(from + frames));
+            }
+            assertThat(frames).isEqualTo(to - from);
+        }
+    }
+
+    @Test
+    void unreadableFilesFailWithACode() throws IOException {
+        Path notAVideo = directory.resolve("not-a-video.mp4");
+        Files.writeString(notAVideo, "this is text, not an mp4");
+        assertThatThrownBy(() -> FfmpegFrameSource.open(notAVideo.toFile(), 0, Double.NaN, 1, 15))
+                .isInstanceOf(PipelineException.class)
+                .hasMessageStartingWith("Cannot open video not-a-video.mp4")
+                .extracting(e -> ((PipelineException) e).errorCode().name())
+                .isEqualTo("VIDEO_UNREADABLE");
+        assertThatThrownBy(() ->
+                        FfmpegFrameSource.open(directory.resolve("absent.mp4").toFile(), 0, Double.NaN, 1, 15))
+                .isInstanceOf(PipelineException.class);
+    }
+}

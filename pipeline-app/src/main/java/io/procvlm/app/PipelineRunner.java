@@ -72,7 +72,7 @@ public final class PipelineRunner {
         String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)) + "-"
                 + UUID.randomUUID().toString().substring(0, 4);
         InspectionConfig inspection = InspectionConfig.from(config);
-        FeaturesConfig features = FeaturesConfig.from(config);
+        FeaturesConfig features = FeaturesConfig.from(config, phashNeeded(config));
         RunManifest manifest = RunManifest.start(outputRoot, runId, command, Versions.pipeline());
         manifest.config(config.toFlatMap(), config.longValue(CoreConfig.RUN_SEED));
 
@@ -173,6 +173,14 @@ public final class PipelineRunner {
         Result result = new Result(exitCode, outputRoot, reports, scans);
         new RunSummary(out).print(command, runId, result, failedDatasets);
         return result;
+    }
+
+    /**
+     * Whether a configured stage needs the perceptual hash ({@code features.phash: auto}). No stage of this version
+     * does: the reference progress mode, which will, is not built yet.
+     */
+    static boolean phashNeeded(Config config) {
+        return false;
     }
 
     private static List<EpisodeRef> readGoodEpisodes(SparkSession spark, String outputRoot) {

@@ -108,7 +108,13 @@ public final class CoreConfig {
                         List.of("ultrafast", "fast", "medium"),
                         "DIS optical flow preset"),
                 bool(FEATURES_FRAME_DIFF, true, "Compute the mean absolute frame difference"),
-                bool(FEATURES_PHASH, true, "Compute the 64-bit perceptual hash (imagehash.phash) of every frame"),
+                enumValue(
+                        FEATURES_PHASH,
+                        "auto",
+                        List.of("auto", "on", "off"),
+                        "64-bit perceptual hash (imagehash.phash) of every frame at native resolution (adds ~10% to"
+                                + " decode time): on, off, or auto = when a configured stage needs it (the reference"
+                                + " progress mode)"),
                 doubleValue(
                         FEATURES_MOVING_THRESHOLD,
                         1.0,

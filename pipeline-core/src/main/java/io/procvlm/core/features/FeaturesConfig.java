@@ -24,18 +24,29 @@ public record FeaturesConfig(
         requireNonNull(disPreset, "disPreset is null");
     }
 
-    public static FeaturesConfig from(Config config) {
+    /**
+     * The features to compute.
+     *
+     * @param phashNeeded whether a configured stage needs the perceptual hash (decides {@code features.phash: auto})
+     */
+    public static FeaturesConfig from(Config config, boolean phashNeeded) {
+        String phash = config.string(CoreConfig.FEATURES_PHASH);
         return new FeaturesConfig(
                 config.integer(CoreConfig.FEATURES_WORKING_WIDTH),
                 config.string(CoreConfig.FEATURES_FLOW),
                 config.string(CoreConfig.FEATURES_DIS_PRESET),
                 config.bool(CoreConfig.FEATURES_FRAME_DIFF),
-                config.bool(CoreConfig.FEATURES_PHASH),
+                phash.equals("on") || (phash.equals("auto") && phashNeeded),
                 config.doubleValue(CoreConfig.FEATURES_MOVING_THRESHOLD));
     }
 
-    /** The defaults of {@link CoreConfig}. */
+    /** The default feature set: frame difference and DIS optical flow at 160 px wide, no hash. */
     public static FeaturesConfig defaults() {
+        return new FeaturesConfig(160, "dis", "ultrafast", true, false, 1.0);
+    }
+
+    /** The default feature set plus the perceptual hash (what the reference progress mode needs). */
+    public static FeaturesConfig defaultsWithPhash() {
         return new FeaturesConfig(160, "dis", "ultrafast", true, true, 1.0);
     }
 

@@ -1,5 +1,7 @@
 package io.procvlm.core.features;
 
+import static org.bytedeco.opencv.global.opencv_core.transpose;
+
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -26,7 +28,8 @@ public final class PerceptualHash {
 
     private PilLanczosResampler resampler;
     private final int[] small = new int[IMAGE_SIZE * IMAGE_SIZE];
-    private byte[] rowBuffer = new byte[0];
+    private final Mat transposed = new Mat();
+    private byte[] columnBytes = new byte[0];
 
     /** Hashes an 8-bit single-channel OpenCV image (already luma, Pillow mode "L"). */
     public long hash(Mat gray) {
@@ -36,28 +39,37 @@ public final class PerceptualHash {
         }
         int width = gray.cols();
         int height = gray.rows();
-        long step = gray.step();
-        ByteBuffer buffer = gray.createBuffer();
-        if (rowBuffer.length < width) {
-            rowBuffer = new byte[width];
+        PilLanczosResampler resampler = resampler(width, height);
+        // Native SIMD transpose: the resampler reads columns, now contiguous rows of the transposed image.
+        transpose(gray, transposed);
+        ByteBuffer buffer = transposed.createBuffer();
+        int stride = (int) transposed.step();
+        if (columnBytes.length < height) {
+            columnBytes = new byte[height];
         }
-        return hash(width, height, (y, target) -> {
-            buffer.position((int) (y * step));
-            buffer.get(target, 0, width);
-        });
+        byte[] bytes = columnBytes;
+        resampler.resample(
+                (x, first, count, target) -> {
+                    buffer.get(x * stride + first, bytes, 0, count);
+                    for (int y = 0; y < count; y++) {
+                        target[y] = bytes[y] & 0xff;
+                    }
+                },
+                small);
+        return fromPixels(small);
     }
 
     /** Hashes an 8-bit luma image given as a row-major byte array with the given row stride. */
     public long hash(byte[] luma, int width, int height, int stride) {
-        return hash(width, height, (y, target) -> System.arraycopy(luma, y * stride, target, 0, width));
+        resampler(width, height).resample(luma, stride, small);
+        return fromPixels(small);
     }
 
-    private long hash(int width, int height, PilLanczosResampler.RowReader rows) {
+    private PilLanczosResampler resampler(int width, int height) {
         if (resampler == null || resampler.inWidth() != width || resampler.inHeight() != height) {
             resampler = new PilLanczosResampler(width, height, IMAGE_SIZE, IMAGE_SIZE);
         }
-        resampler.resample(rows, small);
-        return fromPixels(small);
+        return resampler;
     }
 
     /** The hash of a 32×32 luma image (row-major, values 0-255). */

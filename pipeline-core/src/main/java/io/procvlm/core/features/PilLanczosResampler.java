@@ -23,8 +23,9 @@ public final class PilLanczosResampler {
     private final int[][] verticalKernels;
     private final int firstRow;
     private final int rowCount;
-    // column-major copy of the rows the vertical pass needs: columns[x][y - firstRow]
-    private final int[][] columns;
+    // ring of input columns (rows firstRow ..), wide enough for the widest horizontal kernel
+    private final int[][] ring;
+    private final int[] ringColumnOf;
     private final int[] accumulator;
     private final int[] intermediate;
 
@@ -44,7 +45,12 @@ public final class PilLanczosResampler {
         this.firstRow = verticalBounds[0];
         int lastRow = verticalBounds[outHeight * 2 - 2] + verticalBounds[outHeight * 2 - 1];
         this.rowCount = lastRow - firstRow;
-        this.columns = new int[inWidth][rowCount];
+        int widest = 1;
+        for (int xx = 0; xx < outWidth; xx++) {
+            widest = Math.max(widest, horizontalBounds[xx * 2 + 1]);
+        }
+        this.ring = new int[Math.min(inWidth, widest)][rowCount];
+        this.ringColumnOf = new int[ring.length];
         this.accumulator = new int[rowCount];
         this.intermediate = new int[rowCount * outWidth];
     }
@@ -57,35 +63,47 @@ public final class PilLanczosResampler {
         return inHeight;
     }
 
-    /** Row access to the input image: copies row {@code y} (0-based) into {@code target} as bytes. */
-    public interface RowReader {
-        void readRow(int y, byte[] target);
+    /** Supplies the input image column by column (how the horizontal pass reads it fastest). */
+    public interface ColumnSource {
+        /** Writes pixels {@code (x, firstRow)} .. {@code (x, firstRow + count - 1)} into {@code target[0..count)}. */
+        void read(int x, int firstRow, int count, int[] target);
     }
 
     /**
-     * Resamples an image given row by row.
+     * Resamples a row-major 8-bit image.
      *
-     * @param rows supplies the input rows
+     * @param luma pixel {@code (x, y)} at {@code luma[y * stride + x]}
      * @param output receives {@code outWidth * outHeight} values 0-255, row-major
      */
-    public void resample(RowReader rows, int[] output) {
+    public void resample(byte[] luma, int stride, int[] output) {
+        resample(
+                (x, first, count, target) -> {
+                    for (int y = 0; y < count; y++) {
+                        target[y] = luma[(y + first) * stride + x] & 0xff;
+                    }
+                },
+                output);
+    }
+
+    /**
+     * Resamples the image the source supplies. Columns are read lazily into a ring just wide enough for one output
+     * pixel's kernel, so the working set stays small (a few hundred KiB for a 640x480 frame) and each column is read
+     * once.
+     *
+     * @param output receives {@code outWidth * outHeight} values 0-255, row-major
+     */
+    public void resample(ColumnSource source, int[] output) {
         if (output.length < outWidth * outHeight) {
             throw new IllegalArgumentException(
                     "output holds " + output.length + " values, needs " + outWidth * outHeight);
         }
-        byte[] row = new byte[inWidth];
-        for (int y = 0; y < rowCount; y++) {
-            rows.readRow(y + firstRow, row);
-            for (int x = 0; x < inWidth; x++) {
-                columns[x][y] = row[x] & 0xff;
-            }
-        }
+        java.util.Arrays.fill(ringColumnOf, -1);
         boolean horizontal = inWidth != outWidth;
         boolean vertical = inHeight != outHeight;
         // Horizontal pass into intermediate[y * outWidth + xx] (rows firstRow .. firstRow + rowCount).
         for (int xx = 0; xx < outWidth; xx++) {
             if (!horizontal) {
-                int[] column = columns[xx];
+                int[] column = column(source, xx);
                 for (int y = 0; y < rowCount; y++) {
                     intermediate[y * outWidth + xx] = column[y];
                 }
@@ -95,12 +113,22 @@ public final class PilLanczosResampler {
             int count = horizontalBounds[xx * 2 + 1];
             int[] kernel = horizontalKernels[xx];
             java.util.Arrays.fill(accumulator, 0, rowCount, HALF);
-            for (int k = 0; k < count; k++) {
-                int weight = kernel[k];
-                int[] column = columns[xmin + k];
-                for (int y = 0; y < rowCount; y++) {
-                    accumulator[y] += column[y] * weight;
-                }
+            int k = 0;
+            for (; k + 3 < count; k += 4) {
+                accumulate4(
+                        accumulator,
+                        column(source, xmin + k),
+                        column(source, xmin + k + 1),
+                        column(source, xmin + k + 2),
+                        column(source, xmin + k + 3),
+                        kernel[k],
+                        kernel[k + 1],
+                        kernel[k + 2],
+                        kernel[k + 3],
+                        rowCount);
+            }
+            for (; k < count; k++) {
+                accumulate(accumulator, column(source, xmin + k), kernel[k], rowCount);
             }
             for (int y = 0; y < rowCount; y++) {
                 intermediate[y * outWidth + xx] = clip8(accumulator[y]);
@@ -109,7 +137,7 @@ public final class PilLanczosResampler {
         // Vertical pass.
         for (int yy = 0; yy < outHeight; yy++) {
             if (!vertical) {
-                System.arraycopy(intermediate, (yy + 0) * outWidth, output, yy * outWidth, outWidth);
+                System.arraycopy(intermediate, yy * outWidth, output, yy * outWidth, outWidth);
                 continue;
             }
             int ymin = verticalBounds[yy * 2] - firstRow;
@@ -122,6 +150,31 @@ public final class PilLanczosResampler {
                 }
                 output[yy * outWidth + xx] = clip8(sum);
             }
+        }
+    }
+
+    /** Input column {@code x} (rows firstRow ..), loaded into the ring on first use. */
+    private int[] column(ColumnSource source, int x) {
+        int slot = x % ring.length;
+        if (ringColumnOf[slot] != x) {
+            source.read(x, firstRow, rowCount, ring[slot]);
+            ringColumnOf[slot] = x;
+        }
+        return ring[slot];
+    }
+
+    /** Four taps at once: a quarter of the accumulator loads and stores (int adds are exact in any order). */
+    private static void accumulate4(
+            int[] accumulator, int[] c0, int[] c1, int[] c2, int[] c3, int w0, int w1, int w2, int w3, int count) {
+        for (int y = 0; y < count; y++) {
+            accumulator[y] += c0[y] * w0 + c1[y] * w1 + c2[y] * w2 + c3[y] * w3;
+        }
+    }
+
+    /** {@code accumulator += column * weight}: a plain loop the JIT turns into SIMD. */
+    private static void accumulate(int[] accumulator, int[] column, int weight, int count) {
+        for (int y = 0; y < count; y++) {
+            accumulator[y] += column[y] * weight;
         }
     }
 

@@ -8,6 +8,7 @@ import static org.bytedeco.opencv.global.opencv_core.mean;
 import static org.bytedeco.opencv.global.opencv_core.split;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.THRESH_BINARY;
+import static org.bytedeco.opencv.global.opencv_imgproc.pyrDown;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 import static org.bytedeco.opencv.global.opencv_imgproc.threshold;
 import static org.bytedeco.opencv.global.opencv_video.calcOpticalFlowFarneback;
@@ -39,6 +40,7 @@ public final class VisualChangeExtractor implements AutoCloseable {
     private final Mat flowMagnitude = new Mat();
     private final Mat moving = new Mat();
     private final MatVector flowChannels = new MatVector(2);
+    private final Mat[] pyramid = {new Mat(), new Mat()};
     private Size workingSize;
     private boolean hasPrevious;
 
@@ -59,11 +61,7 @@ public final class VisualChangeExtractor implements AutoCloseable {
         if (workingSize == null || !hasPrevious) {
             workingSize = workingSize(gray.cols(), gray.rows(), config.workingWidth());
         }
-        if (gray.cols() == workingSize.width() && gray.rows() == workingSize.height()) {
-            gray.copyTo(current);
-        } else {
-            resize(gray, current, workingSize, 0, 0, INTER_AREA);
-        }
+        downscale(gray, current);
         double frameDiff = Double.NaN;
         double flowMean = Double.NaN;
         double movingFraction = Double.NaN;
@@ -90,6 +88,26 @@ public final class VisualChangeExtractor implements AutoCloseable {
         current = swap;
         hasPrevious = true;
         return new VisualChange(hash, frameDiff, flowMean, movingFraction);
+    }
+
+    /**
+     * Brings a frame to working size: Gaussian pyramid halvings (SIMD, cheap) while the image is at least twice the
+     * working size, then an area resize for what is left.
+     */
+    private void downscale(Mat gray, Mat target) {
+        Mat source = gray;
+        int level = 0;
+        while (source.cols() >= 2 * workingSize.width() && source.rows() >= 2 * workingSize.height()) {
+            Mat halved = pyramid[level % 2];
+            pyrDown(source, halved);
+            source = halved;
+            level++;
+        }
+        if (source.cols() == workingSize.width() && source.rows() == workingSize.height()) {
+            source.copyTo(target);
+        } else {
+            resize(source, target, workingSize, 0, 0, INTER_AREA);
+        }
     }
 
     /** The working size for a frame: at most {@code maxWidth} wide, aspect kept, never upscaled, both sides even. */
@@ -120,6 +138,8 @@ public final class VisualChangeExtractor implements AutoCloseable {
         flowMagnitude.close();
         moving.close();
         flowChannels.close();
+        pyramid[0].close();
+        pyramid[1].close();
         if (dis != null) {
             dis.close();
         }

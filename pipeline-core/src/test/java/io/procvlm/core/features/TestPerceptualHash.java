@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -33,10 +35,7 @@ final class TestPerceptualHash {
             tests.add(DynamicTest.dynamicTest(name, () -> {
                 Luma luma = readLuma(folder.resolve(name).toFile());
                 int[] resized = new int[32 * 32];
-                new PilLanczosResampler(luma.width, luma.height, 32, 32)
-                        .resample(
-                                (y, target) -> System.arraycopy(luma.pixels, y * luma.width, target, 0, luma.width),
-                                resized);
+                new PilLanczosResampler(luma.width, luma.height, 32, 32).resample(luma.pixels, luma.width, resized);
                 int[] expectedResized = new int[32 * 32];
                 for (int i = 0; i < expectedResized.length; i++) {
                     expectedResized[i] = image.get("resized32").get(i).asInt();
@@ -46,6 +45,13 @@ final class TestPerceptualHash {
                 assertThat(PerceptualHash.toHex(hash))
                         .as("phash of %s", name)
                         .isEqualTo(image.get("phash").asText());
+                // The pipeline's path: an OpenCV Mat (transposed natively), twice to exercise the reused buffers.
+                try (Mat mat = new Mat(luma.height, luma.width, opencv_core.CV_8UC1)) {
+                    mat.data().put(luma.pixels);
+                    PerceptualHash reused = new PerceptualHash();
+                    assertThat(reused.hash(mat)).isEqualTo(hash);
+                    assertThat(reused.hash(mat)).isEqualTo(hash);
+                }
             }));
         }
         assertThat(tests).hasSizeGreaterThanOrEqualTo(8);

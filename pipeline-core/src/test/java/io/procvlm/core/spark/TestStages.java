@@ -66,8 +66,8 @@ final class TestStages {
                 good.add(inspection.ref());
             }
         }
-        StageReport features =
-                FeaturesStage.run(spark, good, InspectionConfig.defaults(), FeaturesConfig.defaults(), out, 400);
+        StageReport features = FeaturesStage.run(
+                spark, good, InspectionConfig.defaults(), FeaturesConfig.defaultsWithPhash(), out, 400);
         assertThat(features.quarantinedCount()).isZero();
         long expectedFrames = 0;
         for (EpisodeInspection inspection : index.inspections()) {

@@ -45,6 +45,9 @@ final class TestFfmpegFrameSource {
                     assertThat(info.frameRate()).isEqualTo(15.0);
                     assertThat(info.frameCount()).isEqualTo(30);
                     assertThat(info.pixelFormat()).isEqualTo("yuv420p");
+                    assertThat(source.readsLumaPlane())
+                            .as("no swscale pass for yuv420p")
+                            .isTrue();
                     int frames = 0;
                     double previousMean = -1;
                     boolean changes = false;
@@ -105,6 +108,34 @@ final class TestFfmpegFrameSource {
                         .isEqualTo(whole.get(from + frames));
             }
             assertThat(frames).isEqualTo(to - from);
+        }
+    }
+
+    @Test
+    void lumaPlaneMatchesSwscaleGray() throws Exception {
+        // The source reads the decoder's luma plane and expands tv range itself; swscale's gray output is the check.
+        File file = TestData.srcTestData("video/moving-square-av1.mp4").toFile();
+        try (FfmpegFrameSource source = FfmpegFrameSource.open(file, 0, Double.NaN, 1, 15);
+                org.bytedeco.javacv.FFmpegFrameGrabber grabber = new org.bytedeco.javacv.FFmpegFrameGrabber(file);
+                org.bytedeco.javacv.OpenCVFrameConverter.ToMat converter =
+                        new org.bytedeco.javacv.OpenCVFrameConverter.ToMat();
+                org.bytedeco.opencv.opencv_core.Mat difference = new org.bytedeco.opencv.opencv_core.Mat()) {
+            grabber.setImageMode(org.bytedeco.javacv.FrameGrabber.ImageMode.GRAY);
+            grabber.start();
+            for (GrayFrame frame; (frame = source.next()) != null; ) {
+                org.bytedeco.opencv.opencv_core.Mat reference = converter.convert(grabber.grabImage());
+                org.bytedeco.opencv.global.opencv_core.absdiff(frame.image(), reference, difference);
+                double[] max = new double[1];
+                org.bytedeco.opencv.global.opencv_core.minMaxLoc(difference, null, max, null, null, null);
+                assertThat(max[0]).as("frame %d", frame.ordinal()).isLessThanOrEqualTo(2.0);
+                assertThat(org.bytedeco
+                                .opencv
+                                .global
+                                .opencv_core
+                                .mean(difference)
+                                .get(0))
+                        .isLessThan(1.0);
+            }
         }
     }
 

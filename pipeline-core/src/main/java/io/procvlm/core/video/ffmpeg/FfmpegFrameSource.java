@@ -3,6 +3,8 @@ package io.procvlm.core.video.ffmpeg;
 import static io.procvlm.core.error.CoreErrorCode.VIDEO_DECODE_FAILED;
 import static io.procvlm.core.error.CoreErrorCode.VIDEO_UNREADABLE;
 import static java.util.Objects.requireNonNull;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+import static org.bytedeco.opencv.global.opencv_core.LUT;
 
 import io.procvlm.core.error.PipelineException;
 import io.procvlm.core.video.FrameSource;
@@ -10,8 +12,10 @@ import io.procvlm.core.video.GrayFrame;
 import io.procvlm.core.video.VideoInfo;
 import java.io.File;
 import java.util.Locale;
+import java.util.Set;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacpp.BytePointer;
@@ -23,8 +27,11 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * Decodes one episode's frames from a video file with FFmpeg (JavaCV), streaming: only the current frame is held.
- * Frames come out as 8-bit full-range luma at native resolution (FFmpeg's swscale converts from the stream's pixel
- * format), with timestamps relative to the episode's start.
+ * Frames come out as 8-bit full-range luma at native resolution, with timestamps relative to the episode's start.
+ *
+ * <p>For the common 8-bit planar YUV formats (yuv420p and friends, as LeRobot writes) the luma plane is taken straight
+ * from the decoder without any pixel-format conversion, and limited-range ("tv") luma is expanded to full range with a
+ * lookup table; this saves FFmpeg's full-frame swscale pass. Other formats (10-bit, RGB) go through swscale to gray.
  *
  * <p>For a file holding several episodes (LeRobot v3.0), the source seeks to the key frame before {@code from},
  * decodes forward, drops frames before {@code from} and stops before {@code to}.
@@ -34,19 +41,53 @@ public final class FfmpegFrameSource implements FrameSource {
         FfmpegLogging.quiet();
     }
 
+    /** 8-bit formats whose first plane is the luma plane. */
+    private static final Set<Integer> PLANAR_LUMA = Set.of(
+            avutil.AV_PIX_FMT_YUV420P,
+            avutil.AV_PIX_FMT_YUVJ420P,
+            avutil.AV_PIX_FMT_YUV422P,
+            avutil.AV_PIX_FMT_YUVJ422P,
+            avutil.AV_PIX_FMT_YUV444P,
+            avutil.AV_PIX_FMT_YUVJ444P,
+            avutil.AV_PIX_FMT_YUV440P,
+            avutil.AV_PIX_FMT_YUVJ440P,
+            avutil.AV_PIX_FMT_YUV411P,
+            avutil.AV_PIX_FMT_YUV410P,
+            avutil.AV_PIX_FMT_YUVA420P,
+            avutil.AV_PIX_FMT_NV12,
+            avutil.AV_PIX_FMT_NV21,
+            avutil.AV_PIX_FMT_GRAY8);
+    /** Full-range formats among them (the "j" variants and gray). */
+    private static final Set<Integer> FULL_RANGE = Set.of(
+            avutil.AV_PIX_FMT_YUVJ420P,
+            avutil.AV_PIX_FMT_YUVJ422P,
+            avutil.AV_PIX_FMT_YUVJ444P,
+            avutil.AV_PIX_FMT_YUVJ440P,
+            avutil.AV_PIX_FMT_GRAY8);
+
     private final FFmpegFrameGrabber grabber;
     private final OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
+    private final boolean raw;
+    private final Mat expanded = new Mat();
+    private final Mat expandLut = limitedToFullRange();
     private final VideoInfo info;
     private final double fromSeconds;
     private final double toSeconds;
     private final double halfFrame;
     private final String description;
+    private Mat plane;
     private long ordinal;
     private boolean finished;
 
     private FfmpegFrameSource(
-            FFmpegFrameGrabber grabber, VideoInfo info, double fromSeconds, double toSeconds, String description) {
+            FFmpegFrameGrabber grabber,
+            boolean raw,
+            VideoInfo info,
+            double fromSeconds,
+            double toSeconds,
+            String description) {
         this.grabber = grabber;
+        this.raw = raw;
         this.info = info;
         this.fromSeconds = fromSeconds;
         this.toSeconds = toSeconds;
@@ -65,25 +106,36 @@ public final class FfmpegFrameSource implements FrameSource {
     public static FfmpegFrameSource open(
             File file, double fromSeconds, double toSeconds, int threads, double expectedFrameRate) {
         requireNonNull(file, "file is null");
-        FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file);
-        grabber.setImageMode(FrameGrabber.ImageMode.GRAY);
-        grabber.setVideoOption("threads", Integer.toString(threads));
-        try {
-            grabber.start();
-        } catch (FrameGrabber.Exception | RuntimeException e) {
+        // Open in raw mode; formats whose first plane is not 8-bit luma are reopened with swscale to gray.
+        FFmpegFrameGrabber grabber = start(file, FrameGrabber.ImageMode.RAW, threads);
+        boolean raw = PLANAR_LUMA.contains(grabber.getPixelFormat());
+        if (!raw) {
             closeQuietly(grabber);
-            throw new PipelineException(VIDEO_UNREADABLE, "Cannot open video " + file.getName() + ": " + message(e), e);
+            grabber = start(file, FrameGrabber.ImageMode.GRAY, threads);
         }
         if (grabber.getVideoStream() < 0 || grabber.getImageWidth() <= 0) {
             closeQuietly(grabber);
             throw new PipelineException(VIDEO_UNREADABLE, "Video " + file.getName() + " has no video stream");
         }
         VideoInfo info = describe(grabber, expectedFrameRate);
-        FfmpegFrameSource source = new FfmpegFrameSource(grabber, info, fromSeconds, toSeconds, file.getName());
+        FfmpegFrameSource source = new FfmpegFrameSource(grabber, raw, info, fromSeconds, toSeconds, file.getName());
         if (fromSeconds > 0) {
             source.seek();
         }
         return source;
+    }
+
+    private static FFmpegFrameGrabber start(File file, FrameGrabber.ImageMode mode, int threads) {
+        FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file);
+        grabber.setImageMode(mode);
+        grabber.setVideoOption("threads", Integer.toString(threads));
+        try {
+            grabber.start();
+            return grabber;
+        } catch (FrameGrabber.Exception | RuntimeException e) {
+            closeQuietly(grabber);
+            throw new PipelineException(VIDEO_UNREADABLE, "Cannot open video " + file.getName() + ": " + message(e), e);
+        }
     }
 
     /** Reads a file's stream properties without decoding frames. */
@@ -133,9 +185,50 @@ public final class FfmpegFrameSource implements FrameSource {
                 finished = true;
                 return null;
             }
-            Mat image = converter.convert(frame);
+            Mat image = raw ? luma(frame) : converter.convert(frame);
             return new GrayFrame(image, seconds - fromSeconds, ordinal++);
         }
+    }
+
+    /** The decoder's own luma plane, expanded to full range when the stream is limited range. */
+    private Mat luma(Frame frame) {
+        AVFrame decoded = (AVFrame) frame.opaque;
+        int format = decoded.format();
+        if (!PLANAR_LUMA.contains(format)) {
+            throw new PipelineException(
+                    VIDEO_DECODE_FAILED,
+                    "Frame " + ordinal + " of " + description + " changed pixel format to "
+                            + avutil.av_get_pix_fmt_name(format).getString());
+        }
+        if (plane == null || !plane.data().equals(decoded.data(0)) || plane.step() != decoded.linesize(0)) {
+            if (plane != null) {
+                plane.close();
+            }
+            plane = new Mat(decoded.height(), decoded.width(), CV_8UC1, decoded.data(0), decoded.linesize(0));
+        }
+        boolean fullRange = FULL_RANGE.contains(format) || decoded.color_range() == avutil.AVCOL_RANGE_JPEG;
+        if (fullRange) {
+            return plane;
+        }
+        LUT(plane, expandLut, expanded);
+        return expanded;
+    }
+
+    /** Limited ("tv", 16-235) to full range (0-255) luma, as swscale's gray output does. */
+    private static Mat limitedToFullRange() {
+        Mat table = new Mat(1, 256, CV_8UC1);
+        byte[] values = new byte[256];
+        for (int v = 0; v < 256; v++) {
+            long full = Math.round((v - 16) * 255.0 / 219.0);
+            values[v] = (byte) Math.max(0, Math.min(255, full));
+        }
+        table.data().put(values);
+        return table;
+    }
+
+    /** Whether frames come straight from the decoder's luma plane (true for 8-bit planar YUV) or via swscale. */
+    public boolean readsLumaPlane() {
+        return raw;
     }
 
     @Override
@@ -147,6 +240,11 @@ public final class FfmpegFrameSource implements FrameSource {
     public void close() {
         closeQuietly(grabber);
         converter.close();
+        if (plane != null) {
+            plane.close();
+        }
+        expanded.close();
+        expandLut.close();
     }
 
     private static VideoInfo describe(FFmpegFrameGrabber grabber, double expectedFrameRate) {

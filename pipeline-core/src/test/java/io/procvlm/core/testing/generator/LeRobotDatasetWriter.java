@@ -38,9 +38,18 @@ public final class LeRobotDatasetWriter {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** One episode to generate. */
+    /**
+     * One episode to generate.
+     *
+     * @param repeat how many times the scripted pick-and-place is played back to back (1 for one episode; more makes
+     *     long episodes for memory tests)
+     */
     public record EpisodePlan(
-            EpisodeScript.Variant variant, String objectName, int[] bgr, String targetName, long seed) {
+            EpisodeScript.Variant variant, String objectName, int[] bgr, String targetName, long seed, int repeat) {
+        public EpisodePlan(EpisodeScript.Variant variant, String objectName, int[] bgr, String targetName, long seed) {
+            this(variant, objectName, bgr, targetName, seed, 1);
+        }
+
         String task() {
             return "Pick up the " + objectName + " and place it onto the " + targetName + ".";
         }
@@ -145,7 +154,10 @@ public final class LeRobotDatasetWriter {
         private void episode(int index, EpisodePlan episode) throws IOException {
             EpisodeScript script =
                     EpisodeScript.create(episode.variant(), episode.seed(), episode.objectName(), episode.targetName());
-            List<SceneState> states = script.states();
+            List<SceneState> states = new ArrayList<>();
+            for (int r = 0; r < Math.max(1, episode.repeat()); r++) {
+                states.addAll(script.states());
+            }
             String task = episode.task();
             if (!tasks.contains(task)) {
                 tasks.add(task);
@@ -267,13 +279,16 @@ public final class LeRobotDatasetWriter {
             truth.put("target", script.targetName());
             truth.put("frames", states.size());
             ArrayNode phases = truth.putArray("phases");
-            for (Phase phase : script.phases()) {
-                ObjectNode node = phases.addObject();
-                node.put("verb", phase.verb());
-                node.put("label", phase.label());
-                node.put("start_frame", phase.startFrame());
-                node.put("end_frame", phase.endFrame());
-                node.put("status", phase.status());
+            int scriptLength = script.states().size();
+            for (int r = 0; r < Math.max(1, episode.repeat()); r++) {
+                for (Phase phase : script.phases()) {
+                    ObjectNode node = phases.addObject();
+                    node.put("verb", phase.verb());
+                    node.put("label", phase.label());
+                    node.put("start_frame", phase.startFrame() + r * scriptLength);
+                    node.put("end_frame", phase.endFrame() + r * scriptLength);
+                    node.put("status", phase.status());
+                }
             }
         }
 

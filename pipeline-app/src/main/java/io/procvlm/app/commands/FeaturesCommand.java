@@ -18,8 +18,8 @@ import picocli.CommandLine.Spec;
         name = "features",
         mixinStandardHelpOptions = true,
         description = "Decode the exo camera of every ok episode in <out>/episodes/ and write the frames/ table: one"
-                + " row per decoded frame with frame difference, optical-flow magnitude, perceptual hash and"
-                + " proprioceptive signals.",
+                + " row per decoded frame with frame difference, optical-flow magnitude, proprioceptive signals and"
+                + " (with features.phash) the perceptual hash.",
         footer = {"", "Example:", "  procvlm features --out out --set features.flow=farneback"})
 public final class FeaturesCommand implements Callable<Integer> {
     @ParentCommand

@@ -1,0 +1,75 @@
+package io.procvlm.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.procvlm.core.testing.GeneratedDatasets;
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Same inputs and config give byte-identical tables even from two separate JVMs (identity hash codes differ between
+ * JVMs; Parquet footers would otherwise differ).
+ */
+final class TestDeterminismAcrossProcesses {
+    @TempDir
+    Path directory;
+
+    @Test
+    void twoProcessesWriteTheSameBytes() throws Exception {
+        List<Path> outputs = List.of(directory.resolve("first"), directory.resolve("second"));
+        for (Path out : outputs) {
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+                if (argument.startsWith("--add-opens") || argument.startsWith("-D") || argument.startsWith("-XX")) {
+                    command.add(argument);
+                }
+            }
+            command.add("-cp");
+            command.add(System.getProperty("java.class.path"));
+            command.add(Main.class.getName());
+            command.addAll(List.of(
+                    "run",
+                    "--dataset",
+                    GeneratedDatasets.path(GeneratedDatasets.V30_AV1).toString(),
+                    "--dataset",
+                    GeneratedDatasets.path(GeneratedDatasets.V21_IMAGES).toString(),
+                    "--out",
+                    out.toString(),
+                    "--set",
+                    "features.phash=on"));
+            File log = directory.resolve(out.getFileName() + ".log").toFile();
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log)
+                    .start();
+            assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
+            assertThat(process.exitValue()).as(Files.readString(log.toPath())).isZero();
+        }
+        for (String table : List.of("episodes", "frames")) {
+            List<String> files = files(outputs.get(0).resolve(table));
+            assertThat(files).isNotEmpty().isEqualTo(files(outputs.get(1).resolve(table)));
+            for (String file : files) {
+                assertThat(Files.readAllBytes(outputs.get(0).resolve(table).resolve(file)))
+                        .as("%s/%s", table, file)
+                        .isEqualTo(
+                                Files.readAllBytes(outputs.get(1).resolve(table).resolve(file)));
+            }
+        }
+    }
+
+    private static List<String> files(Path table) throws IOException {
+        try (Stream<Path> files = Files.list(table)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+}

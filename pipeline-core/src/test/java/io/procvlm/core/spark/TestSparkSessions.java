@@ -1,0 +1,32 @@
+package io.procvlm.core.spark;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.procvlm.core.error.PipelineException;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Local mode never listens beyond loopback: the UI is refused when Spark would bind it to every interface. */
+final class TestSparkSessions {
+    private static final SparkSettings LOCAL_UI = new SparkSettings("local[2]", "t", true, Map.of());
+
+    @Test
+    void uiNeedsALoopbackLocalIp() {
+        assertThatThrownBy(() -> SparkSessions.checkUiBinding(LOCAL_UI, name -> null))
+                .isInstanceOf(PipelineException.class)
+                .hasMessageContaining("Invalid value 'true' for configuration key 'spark.ui'")
+                .hasMessageContaining("SPARK_LOCAL_IP is unset");
+        assertThatThrownBy(() -> SparkSessions.checkUiBinding(LOCAL_UI, name -> "0.0.0.0"))
+                .hasMessageContaining("SPARK_LOCAL_IP is '0.0.0.0'");
+        assertThatCode(() -> SparkSessions.checkUiBinding(LOCAL_UI, name -> "127.0.0.1"))
+                .doesNotThrowAnyException();
+        assertThatCode(() ->
+                        SparkSessions.checkUiBinding(new SparkSettings("local[2]", "t", false, Map.of()), name -> null))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> SparkSessions.checkUiBinding(
+                        new SparkSettings("spark://10.0.0.1:7077", "t", true, Map.of()), name -> null))
+                .as("a cluster's network is the operator's choice")
+                .doesNotThrowAnyException();
+    }
+}

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code --dataset}, {@code --format}, {@code --camera} and {@code --out}: the one-dataset shortcut. */
@@ -30,11 +31,8 @@ public final class DatasetOptions {
             description = "Camera key to use as the exo view for the --dataset folders (default: the camera rules).")
     String camera;
 
-    @Option(
-            names = {"-o", "--out"},
-            paramLabel = "DIR",
-            description = "Output root folder (sets output.root; default: out).")
-    String out;
+    @Mixin
+    OutputOption output = new OutputOption();
 
     /** The configuration with these options applied on top. */
     public Config apply(Config config) {
@@ -52,9 +50,6 @@ public final class DatasetOptions {
             }
             result = result.with(CoreConfig.DATASETS, entries, "--dataset");
         }
-        if (out != null) {
-            result = result.with(CoreConfig.OUTPUT_ROOT, out, "--out");
-        }
-        return result;
+        return output.apply(result);
     }
 }

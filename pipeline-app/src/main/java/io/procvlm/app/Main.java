@@ -3,7 +3,6 @@ package io.procvlm.app;
 import io.procvlm.core.error.ErrorType;
 import io.procvlm.core.error.PipelineException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import picocli.CommandLine;
 
 /**
@@ -76,11 +75,5 @@ public final class Main {
             current = current.subcommand();
         }
         return false;
-    }
-
-    static String stackTrace(Throwable throwable) {
-        StringWriter writer = new StringWriter();
-        throwable.printStackTrace(new PrintWriter(writer));
-        return writer.toString();
     }
 }

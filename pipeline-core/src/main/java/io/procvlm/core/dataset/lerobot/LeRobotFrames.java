@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.DoubleStream;
+import java.util.stream.LongStream;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.schema.MessageType;
 
@@ -51,8 +53,9 @@ public final class LeRobotFrames {
             }
             String filterColumn =
                     !ref.data().isWholeFile() && schema.containsField("episode_index") ? "episode_index" : null;
-            DoubleList timestamps = new DoubleList();
-            LongList frameIndices = new LongList();
+            DoubleStream.Builder timestamps = DoubleStream.builder();
+            LongStream.Builder frameIndices = LongStream.builder();
+            int rows = 0;
             List<float[]> states = stateKey == null ? null : new ArrayList<>();
             List<float[]> actions = actionKey == null ? null : new ArrayList<>();
             try (ParquetRecords records =
@@ -63,6 +66,7 @@ public final class LeRobotFrames {
                     double timestamp = hasTimestamp ? GroupValues.number(group, "timestamp") : frameIndex / ref.fps();
                     timestamps.add(timestamp);
                     frameIndices.add(frameIndex);
+                    rows++;
                     if (states != null) {
                         states.add(toFloats(GroupValues.numbers(group, stateKey)));
                     }
@@ -71,13 +75,13 @@ public final class LeRobotFrames {
                     }
                 }
             }
-            if (timestamps.size() == 0) {
+            if (rows == 0) {
                 throw new PipelineException(
                         EPISODE_ROWS_MISSING, "data file " + path + " has no rows for episode " + ref.episodeIndex());
             }
             return new FrameTable(
-                    timestamps.toArray(),
-                    frameIndices.toArray(),
+                    timestamps.build().toArray(),
+                    frameIndices.build().toArray(),
                     states == null ? null : states.toArray(new float[0][]),
                     actions == null ? null : actions.toArray(new float[0][]));
         } catch (IOException | RuntimeException e) {
@@ -103,41 +107,5 @@ public final class LeRobotFrames {
     static String describe(Throwable e) {
         String message = e.getMessage();
         return message == null ? e.getClass().getSimpleName() : message;
-    }
-
-    private static final class DoubleList {
-        private double[] values = new double[256];
-        private int size;
-
-        void add(double value) {
-            if (size == values.length) {
-                values = java.util.Arrays.copyOf(values, size * 2);
-            }
-            values[size++] = value;
-        }
-
-        int size() {
-            return size;
-        }
-
-        double[] toArray() {
-            return java.util.Arrays.copyOf(values, size);
-        }
-    }
-
-    private static final class LongList {
-        private long[] values = new long[256];
-        private int size;
-
-        void add(long value) {
-            if (size == values.length) {
-                values = java.util.Arrays.copyOf(values, size * 2);
-            }
-            values[size++] = value;
-        }
-
-        long[] toArray() {
-            return java.util.Arrays.copyOf(values, size);
-        }
     }
 }

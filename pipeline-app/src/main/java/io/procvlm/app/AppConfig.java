@@ -1,9 +1,11 @@
 package io.procvlm.app;
 
+import io.procvlm.annotators.AnnotatorConfig;
 import io.procvlm.core.config.Config;
 import io.procvlm.core.config.ConfigLoader;
 import io.procvlm.core.config.ConfigSchema;
 import io.procvlm.core.config.CoreConfig;
+import io.procvlm.progress.ProgressConfig;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -12,7 +14,8 @@ public final class AppConfig {
     private AppConfig() {}
 
     public static ConfigSchema schema() {
-        return ConfigSchema.of(List.of(CoreConfig.properties()));
+        return ConfigSchema.of(
+                List.of(CoreConfig.properties(), AnnotatorConfig.properties(), ProgressConfig.properties()));
     }
 
     /** Defaults, then {@code file} (may be null), then {@code --set} overrides. */

@@ -2,6 +2,10 @@ package io.procvlm.app;
 
 import static java.util.Objects.requireNonNull;
 
+import io.procvlm.annotators.AnnotatorConfig;
+import io.procvlm.annotators.Annotators;
+import io.procvlm.annotators.SubtaskAnnotator;
+import io.procvlm.annotators.spark.AnnotateStage;
 import io.procvlm.core.Versions;
 import io.procvlm.core.config.Config;
 import io.procvlm.core.config.CoreConfig;
@@ -22,9 +26,13 @@ import io.procvlm.core.model.EpisodeRef;
 import io.procvlm.core.model.EpisodeStatus;
 import io.procvlm.core.spark.EpisodesTable;
 import io.procvlm.core.spark.FeaturesStage;
+import io.procvlm.core.spark.FramesTable;
 import io.procvlm.core.spark.IndexStage;
+import io.procvlm.core.spark.SegmentsTable;
 import io.procvlm.core.spark.SparkSessions;
 import io.procvlm.core.spark.SparkSettings;
+import io.procvlm.progress.ProgressConfig;
+import io.procvlm.progress.spark.LabelStage;
 import java.io.PrintWriter;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -45,7 +53,8 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class PipelineRunner {
     /** Stages in pipeline order. */
-    public static final List<String> STAGES = List.of(IndexStage.NAME, FeaturesStage.NAME);
+    public static final List<String> STAGES =
+            List.of(IndexStage.NAME, FeaturesStage.NAME, AnnotateStage.NAME, LabelStage.NAME);
 
     private final Config config;
     private final PrintWriter out;
@@ -146,6 +155,28 @@ public final class PipelineRunner {
                 reports.add(report);
                 manifest.stage(report, runId, fingerprint(FeaturesStage.NAME, inspection + "|" + features));
                 manifest.write(outputRoot);
+                goodEpisodes = okOnly(goodEpisodes, report);
+            }
+            if (stages.contains(AnnotateStage.NAME)) {
+                if (goodEpisodes == null) {
+                    goodEpisodes = readGoodEpisodes(spark, outputRoot);
+                    requireTable(spark, outputRoot, FramesTable.NAME, "features");
+                    goodEpisodes = withFrames(spark, outputRoot, goodEpisodes);
+                }
+                SubtaskAnnotator annotator = Annotators.create(config);
+                StageReport report = AnnotateStage.run(spark, goodEpisodes, annotator, outputRoot);
+                reports.add(report);
+                manifest.stage(report, runId, fingerprint(AnnotateStage.NAME, annotatorSettings(config)));
+                manifest.write(outputRoot);
+            }
+            if (stages.contains(LabelStage.NAME)) {
+                requireTable(spark, outputRoot, SegmentsTable.NAME, "annotate");
+                ProgressConfig progress = ProgressConfig.from(config);
+                StageReport report = LabelStage.run(
+                        spark, outputRoot, progress, config.longValue(CoreConfig.OUTPUT_ROWS_PER_FILE));
+                reports.add(report);
+                manifest.stage(report, runId, fingerprint(LabelStage.NAME, progress.toString()));
+                manifest.write(outputRoot);
             }
             exitCode = exitCode(reports, failedDatasets, scans);
         } catch (PipelineException e) {
@@ -175,25 +206,63 @@ public final class PipelineRunner {
         return result;
     }
 
-    /**
-     * Whether a configured stage needs the perceptual hash ({@code features.phash: auto}). No stage of this version
-     * does: the reference progress mode, which will, is not built yet.
-     */
+    /** Whether a configured stage needs the perceptual hash ({@code features.phash: auto}): the reference mode. */
     static boolean phashNeeded(Config config) {
-        return false;
+        return config.string(ProgressConfig.MODE).equals("reference");
     }
 
-    private static List<EpisodeRef> readGoodEpisodes(SparkSession spark, String outputRoot) {
-        Path table = new Path(outputRoot, EpisodesTable.NAME);
+    private static void requireTable(SparkSession spark, String outputRoot, String name, String producer) {
+        Path table = new Path(outputRoot, name);
         try {
             if (!table.getFileSystem(io.procvlm.core.io.HadoopConf.get()).exists(table)) {
                 throw new PipelineException(
                         CoreErrorCode.CONFIG_MISSING_VALUE,
-                        "No episodes table at " + table + ": run 'procvlm index' (or 'procvlm run') first");
+                        "No " + name + " table at " + table + ": run 'procvlm " + producer + "' (or 'procvlm run')"
+                                + " first");
             }
         } catch (java.io.IOException e) {
             throw new PipelineException(CoreErrorCode.STORAGE_IO, "Cannot inspect " + table + ": " + e.getMessage(), e);
         }
+    }
+
+    private static List<EpisodeRef> okOnly(List<EpisodeRef> episodes, StageReport report) {
+        java.util.Set<String> ok = new java.util.HashSet<>();
+        report.outcomes().stream().filter(o -> o.status() == EpisodeStatus.OK).forEach(o -> ok.add(o.key()));
+        return episodes.stream().filter(ref -> ok.contains(ref.key())).toList();
+    }
+
+    /** The episodes that have rows in the frames table (those the features stage did not quarantine). */
+    private static List<EpisodeRef> withFrames(SparkSession spark, String outputRoot, List<EpisodeRef> episodes) {
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (Row row : spark.read()
+                .schema(FramesTable.SCHEMA)
+                .parquet(outputRoot + "/" + FramesTable.NAME)
+                .select("dataset", "episode_index")
+                .distinct()
+                .collectAsList()) {
+            keys.add(row.getString(0) + "/" + row.getLong(1));
+        }
+        return episodes.stream().filter(ref -> keys.contains(ref.key())).toList();
+    }
+
+    private static String annotatorSettings(Config config) {
+        StringBuilder settings = new StringBuilder();
+        for (String key : List.of(
+                AnnotatorConfig.ANNOTATOR,
+                AnnotatorConfig.VOCABULARY,
+                AnnotatorConfig.MIN_SUBTASK_SECONDS,
+                AnnotatorConfig.NATIVE_SOURCE,
+                AnnotatorConfig.LABELS_FILE,
+                AnnotatorConfig.LABELS_FORMAT,
+                AnnotatorConfig.LABELS_DATASET)) {
+            settings.append(key).append('=').append(config.toFlatMap().get(key)).append(';');
+        }
+        return settings.toString();
+    }
+
+    private static List<EpisodeRef> readGoodEpisodes(SparkSession spark, String outputRoot) {
+        requireTable(spark, outputRoot, EpisodesTable.NAME, "index");
+        Path table = new Path(outputRoot, EpisodesTable.NAME);
         List<EpisodeRef> refs = new ArrayList<>();
         List<Row> rows = spark.read()
                 .schema(EpisodesTable.SCHEMA)

@@ -1,9 +1,12 @@
 package io.procvlm.app;
 
+import io.procvlm.app.commands.AnnotateCommand;
 import io.procvlm.app.commands.ConfigCommand;
 import io.procvlm.app.commands.FeaturesCommand;
 import io.procvlm.app.commands.IndexCommand;
+import io.procvlm.app.commands.LabelCommand;
 import io.procvlm.app.commands.RunCommand;
+import io.procvlm.app.commands.ShowCommand;
 import io.procvlm.app.commands.ValidateCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,6 +25,9 @@ import picocli.CommandLine.Spec;
             RunCommand.class,
             IndexCommand.class,
             FeaturesCommand.class,
+            AnnotateCommand.class,
+            LabelCommand.class,
+            ShowCommand.class,
             ValidateCommand.class,
             ConfigCommand.class
         },
@@ -48,6 +54,6 @@ public final class ProcvlmCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: run, index, features, validate or config");
+        throw new ParameterException(spec.commandLine(), "Missing command: run, index, features, annotate, label, show, validate or config");
     }
 }

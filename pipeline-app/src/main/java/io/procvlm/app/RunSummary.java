@@ -6,6 +6,7 @@ import io.procvlm.core.manifest.RunManifest;
 import io.procvlm.core.manifest.StageReport;
 import io.procvlm.core.manifest.TableInfo;
 import io.procvlm.core.model.EpisodeStatus;
+import io.procvlm.core.spark.FeaturesStage;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -128,7 +129,9 @@ final class RunSummary {
                 if (outcome.status() == EpisodeStatus.QUARANTINED) {
                     values[1]++;
                 }
-                values[2] += outcome.frames();
+                if (report.stage().equals(FeaturesStage.NAME)) {
+                    values[2] += outcome.frames();
+                }
             }
         }
         return counts;

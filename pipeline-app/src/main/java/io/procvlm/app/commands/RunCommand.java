@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "run",
         mixinStandardHelpOptions = true,
-        description = "Run the pipeline's stages in order (index, features) over the configured datasets.",
+        description = "Run the pipeline's stages in order (index, features, annotate, label) over the configured"
+                + " datasets.",
         footer = {
             "",
             "Examples:",
@@ -37,7 +38,7 @@ public final class RunCommand implements Callable<Integer> {
             paramLabel = "STAGE[,STAGE...]",
             split = ",",
             description = "Stages to run, in pipeline order (default: all: ${DEFAULT-VALUE}).",
-            defaultValue = "index,features")
+            defaultValue = "index,features,annotate,label")
     List<String> stages;
 
     @Spec

@@ -54,7 +54,7 @@ public final class ParquetRecords implements Closeable {
 
     /**
      * Opens {@code file} reading the {@code columns} that exist in it (others are ignored; check {@link
-     * #projection()}).
+     * #projection()}), plus the filter column.
      *
      * @param equalsColumn an int64 column to filter on, or {@code null}
      * @param equalsValue the value rows must have in {@code equalsColumn}
@@ -65,7 +65,8 @@ public final class ParquetRecords implements Closeable {
         requireNonNull(file, "file is null");
         List<Type> fields = new ArrayList<>();
         for (Type field : fileSchema.getFields()) {
-            if (columns.contains(field.getName())) {
+            // the filter column must be read, or every row would fail the filter
+            if (columns.contains(field.getName()) || field.getName().equals(equalsColumn)) {
                 fields.add(field);
             }
         }

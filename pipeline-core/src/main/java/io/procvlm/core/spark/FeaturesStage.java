@@ -1,7 +1,6 @@
 package io.procvlm.core.spark;
 
 import static java.util.Objects.requireNonNull;
-import static org.apache.spark.sql.functions.col;
 
 import io.procvlm.core.episode.EpisodeFeatureExtractor;
 import io.procvlm.core.episode.EpisodeFeatures;
@@ -15,18 +14,14 @@ import io.procvlm.core.model.EpisodeStatus;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -36,7 +31,6 @@ import org.apache.spark.storage.StorageLevel;
  */
 public final class FeaturesStage {
     public static final String NAME = "features";
-    private static final String BUCKET = "_bucket";
 
     private FeaturesStage() {}
 
@@ -65,37 +59,36 @@ public final class FeaturesStage {
                     ? List.of()
                     : results.map(FeaturesStage::summarize).collect();
             // Whole episodes per output file, about rowsPerFile rows each, in episode order.
-            Map<String, Integer> buckets = new HashMap<>();
-            int bucket = 0;
-            long rowsInBucket = 0;
+            List<String> keys = new ArrayList<>();
+            List<Long> rowCounts = new ArrayList<>();
             long totalFrames = 0;
             long decoded = 0;
             long decodeNanos = 0;
             for (Summary summary : summaries) {
-                long frames = summary.outcome().frames();
-                if (rowsInBucket > 0 && rowsInBucket + frames > rowsPerFile) {
-                    bucket++;
-                    rowsInBucket = 0;
-                }
-                buckets.put(summary.outcome().key(), bucket);
-                rowsInBucket += frames;
-                totalFrames += frames;
+                keys.add(summary.outcome().key());
+                rowCounts.add(summary.outcome().frames());
+                totalFrames += summary.outcome().frames();
                 decoded += summary.stats().decodedFrames();
                 decodeNanos += summary.stats().decodeNanos();
             }
-            int files = bucket + 1;
+            FileBuckets.Assignment assignment = FileBuckets.assign(keys, rowCounts, rowsPerFile);
+            int files = assignment.files();
+            Map<String, Integer> buckets = assignment.bucketOf();
             Broadcast<Map<String, Integer>> bucketOf = context.broadcast(buckets);
             boolean phash = features.phash();
             JavaRDD<Row> rows = results.flatMap(result -> {
                 int target = bucketOf.value().getOrDefault(result.ref().key(), 0);
                 return FramesTable.rows(result, phash, target).iterator();
             });
-            StructType schema = FramesTable.SCHEMA.add(BUCKET, DataTypes.IntegerType, false);
-            Dataset<Row> table = spark.createDataFrame(rows, schema)
-                    .repartition(files, col(BUCKET))
-                    .sortWithinPartitions(col("dataset"), col("episode_index"), col("frame_index"))
-                    .drop(BUCKET);
-            TableInfo output = TableCommitter.commit(table, outputRoot, FramesTable.NAME, totalFrames);
+            TableInfo output = TableCommitter.commitBucketed(
+                    spark,
+                    rows,
+                    FramesTable.SCHEMA,
+                    files,
+                    List.of("dataset", "episode_index", "frame_index"),
+                    outputRoot,
+                    FramesTable.NAME,
+                    totalFrames);
             List<EpisodeOutcome> outcomes = new ArrayList<>();
             summaries.forEach(summary -> outcomes.add(summary.outcome()));
             Map<String, Number> counters = new TreeMap<>();

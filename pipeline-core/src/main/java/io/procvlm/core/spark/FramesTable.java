@@ -1,11 +1,15 @@
 package io.procvlm.core.spark;
 
 import io.procvlm.core.episode.EpisodeFeatures;
+import io.procvlm.core.episode.EpisodeFrames;
 import io.procvlm.core.episode.FeatureRows;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -64,6 +68,64 @@ public final class FramesTable {
             rows.add(RowFactory.create(values));
         }
         return rows;
+    }
+
+    /**
+     * The {@code frames/} table under {@code outputRoot}, grouped by episode ({@code dataset/episode} keys), each
+     * episode's rows in frame order. The grouping shuffles rows, never files.
+     */
+    public static JavaPairRDD<String, EpisodeFrames> byEpisode(SparkSession spark, String outputRoot) {
+        Dataset<Row> table = spark.read().schema(SCHEMA).parquet(outputRoot + "/" + NAME);
+        return table.javaRDD()
+                .groupBy(row -> row.getString(0) + "/" + row.getLong(1))
+                .mapValues(FramesTable::toFrames);
+    }
+
+    /** One episode's rows (any order) as columns in frame order. */
+    static EpisodeFrames toFrames(Iterable<Row> rows) {
+        List<Row> sorted = new ArrayList<>();
+        rows.forEach(sorted::add);
+        sorted.sort(java.util.Comparator.comparingLong(row -> row.getLong(2)));
+        int n = sorted.size();
+        long[] frameIndex = new long[n];
+        double[] timestamp = new double[n];
+        double[] flow = new double[n];
+        double[] frameDiff = new double[n];
+        double[] moving = new double[n];
+        double[] gripper = new double[n];
+        double[] speed = new double[n];
+        long[] phash = new long[n];
+        boolean hasPhash = n > 0;
+        float[][] state = new float[n][];
+        for (int i = 0; i < n; i++) {
+            Row row = sorted.get(i);
+            frameIndex[i] = row.getLong(2);
+            timestamp[i] = row.getDouble(3);
+            if (row.isNullAt(5)) {
+                hasPhash = false;
+            } else {
+                phash[i] = row.getLong(5);
+            }
+            frameDiff[i] = doubleOrNaN(row, 6);
+            flow[i] = doubleOrNaN(row, 7);
+            moving[i] = doubleOrNaN(row, 8);
+            gripper[i] = doubleOrNaN(row, 9);
+            speed[i] = doubleOrNaN(row, 10);
+            if (!row.isNullAt(11)) {
+                List<Float> values = row.getList(11);
+                float[] vector = new float[values.size()];
+                for (int d = 0; d < vector.length; d++) {
+                    vector[d] = values.get(d);
+                }
+                state[i] = vector;
+            }
+        }
+        return new EpisodeFrames(
+                frameIndex, timestamp, flow, frameDiff, moving, gripper, speed, hasPhash ? phash : null, state);
+    }
+
+    private static double doubleOrNaN(Row row, int index) {
+        return row.isNullAt(index) ? Double.NaN : row.getDouble(index);
     }
 
     private static Double nullable(double value) {

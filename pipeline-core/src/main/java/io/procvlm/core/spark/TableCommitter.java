@@ -16,9 +16,15 @@ import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Writes a table so that no partial table is ever visible: Spark writes into {@code <root>/_staging/<table>-<id>/},
@@ -29,6 +35,28 @@ public final class TableCommitter {
     private static final Pattern PART = Pattern.compile("part-(\\d+)-.*?(\\.[a-z0-9]+)?\\.parquet");
 
     private TableCommitter() {}
+
+    /**
+     * Writes rows that carry a trailing int column with their output file (from {@link FileBuckets}), sorted within
+     * each file by {@code sortColumns}, then commits them as above.
+     */
+    public static TableInfo commitBucketed(
+            SparkSession spark,
+            JavaRDD<Row> rowsWithBucket,
+            StructType schema,
+            int files,
+            List<String> sortColumns,
+            String outputRoot,
+            String name,
+            long rows) {
+        String bucket = "_bucket";
+        Column[] sort = sortColumns.stream().map(functions::col).toArray(Column[]::new);
+        Dataset<Row> table = spark.createDataFrame(rowsWithBucket, schema.add(bucket, DataTypes.IntegerType, false))
+                .repartition(files, functions.col(bucket))
+                .sortWithinPartitions(sort)
+                .drop(bucket);
+        return commit(table, outputRoot, name, rows);
+    }
 
     public static TableInfo commit(Dataset<Row> table, String outputRoot, String name, long rows) {
         String root = Locations.absolute(outputRoot);

@@ -79,11 +79,11 @@ public final class EpisodeScript {
             double slipAt = objectX + 0.45 * (targetX - objectX);
             script.moveTo(slipAt, 0.45, width, 10);
             script.current = withHeld(script.current, false);
-            script.drop(6);
-            script.moveTo(targetX, 0.45, width, 12);
+            script.drop(6); // the object slips out; with nothing between them, the fingers close fully
+            script.moveTo(targetX, 0.45, 0.0, 12);
             script.phase("move", "move the " + objectName + " to the " + targetName, move, "failed");
             int place = script.size();
-            script.moveTo(targetX, 0.1, width, 10);
+            script.moveTo(targetX, 0.1, 0.0, 10);
             script.moveTo(targetX, 0.1, 1.0, 6);
             script.phase("place", "place the " + objectName + " onto the " + targetName, place, "incomplete");
         } else {
@@ -157,13 +157,18 @@ public final class EpisodeScript {
         }
     }
 
-    /** The released object falls to the table while the gripper holds still. */
+    /** The slipping object falls to the table while the arm holds still and the empty fingers close. */
     private void drop(int frames) {
         SceneState start = current;
         for (int i = 1; i <= frames; i++) {
             double t = (double) i / frames;
             current = new SceneState(
-                    start.eeX(), start.eeZ(), start.gripper(), start.objectX(), start.objectZ() * (1 - t * t), false);
+                    start.eeX(),
+                    start.eeZ(),
+                    start.gripper() * (1 - t),
+                    start.objectX(),
+                    start.objectZ() * (1 - t * t),
+                    false);
             states.add(current);
         }
     }

@@ -117,7 +117,58 @@ public final class GenerateTestData {
                                         new EpisodePlan(Variant.SUCCESS, "red block", RED, "plate", 401),
                                         new EpisodePlan(Variant.FAILURE, "blue cube", BLUE, "plate", 402)),
                                 0,
-                                0)));
+                                0)),
+                new DatasetEntry(
+                        "lerobot-v21-video-only",
+                        new DatasetPlan(
+                                "v2.1",
+                                false,
+                                Codec.H264,
+                                160,
+                                120,
+                                15,
+                                false,
+                                false,
+                                List.of(
+                                        new EpisodePlan(Variant.SUCCESS, "red block", RED, "plate", 501),
+                                        new EpisodePlan(Variant.PAUSES, "blue cube", BLUE, "plate", 502),
+                                        new EpisodePlan(Variant.RETRY, "green block", GREEN, "plate", 503)),
+                                0,
+                                0)),
+                new DatasetEntry(
+                        "lerobot-v30-native-subtasks",
+                        new DatasetPlan(
+                                "v3.0",
+                                false,
+                                Codec.H264,
+                                160,
+                                120,
+                                15,
+                                true,
+                                false,
+                                List.of(
+                                        new EpisodePlan(Variant.SUCCESS, "red block", RED, "plate", 601),
+                                        new EpisodePlan(Variant.RETRY, "yellow bottle", YELLOW, "plate", 602)),
+                                1000,
+                                1000,
+                                LeRobotDatasetWriter.NativeLabels.SUBTASK_INDEX_AND_LANGUAGE)),
+                new DatasetEntry(
+                        "lerobot-v21-native-subtasks",
+                        new DatasetPlan(
+                                "v2.1",
+                                false,
+                                Codec.H264,
+                                160,
+                                120,
+                                15,
+                                true,
+                                false,
+                                List.of(
+                                        new EpisodePlan(Variant.SUCCESS, "blue cube", BLUE, "plate", 701),
+                                        new EpisodePlan(Variant.FAILURE, "green block", GREEN, "plate", 702)),
+                                0,
+                                0,
+                                LeRobotDatasetWriter.NativeLabels.SUB_TASK_INDEX)));
     }
 
     /** The same 30-frame clip (a square moving over a textured background) in each codec. */

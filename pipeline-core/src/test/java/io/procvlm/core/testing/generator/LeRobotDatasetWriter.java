@@ -77,7 +77,34 @@ public final class LeRobotDatasetWriter {
             boolean withWristCamera,
             List<EpisodePlan> episodes,
             int v3DataFileFrames,
-            int v3VideoFileFrames) {}
+            int v3VideoFileFrames,
+            NativeLabels nativeLabels) {
+        public DatasetPlan(
+                String version,
+                boolean images,
+                VideoEncoder.Codec codec,
+                int width,
+                int height,
+                double fps,
+                boolean withState,
+                boolean withWristCamera,
+                List<EpisodePlan> episodes,
+                int v3DataFileFrames,
+                int v3VideoFileFrames) {
+            this(version, images, codec, width, height, fps, withState, withWristCamera, episodes, v3DataFileFrames,
+                    v3VideoFileFrames, NativeLabels.NONE);
+        }
+    }
+
+    /** Subtask labels shipped with the dataset, made from the true phases. */
+    public enum NativeLabels {
+        NONE,
+        /** LeRobot v3.0: per-frame {@code subtask_index} + {@code meta/subtasks.parquet}, and the v3.1 language
+         * stack's {@code language_persistent} (subtask style entries with timestamps). */
+        SUBTASK_INDEX_AND_LANGUAGE,
+        /** The ProcVLM extension of v2.x: per-frame {@code sub_task_index} + {@code meta/sub_tasks.jsonl}. */
+        SUB_TASK_INDEX
+    }
 
     private LeRobotDatasetWriter() {}
 
@@ -94,6 +121,7 @@ public final class LeRobotDatasetWriter {
         private final DatasetPlan plan;
         private final boolean v3;
         private final List<String> tasks = new ArrayList<>();
+        private final List<String> subtasks = new ArrayList<>();
         private final ArrayNode groundTruth = JSON.createArrayNode();
         private final List<ObjectNode> episodeMeta = new ArrayList<>();
         private final List<Group> pendingRows = new ArrayList<>();
@@ -120,6 +148,12 @@ public final class LeRobotDatasetWriter {
             }
             if (plan.images()) {
                 fields.add(ParquetFiles.image(EXO_CAMERA));
+            }
+            if (plan.nativeLabels() == NativeLabels.SUBTASK_INDEX_AND_LANGUAGE) {
+                fields.add(ParquetFiles.int64("subtask_index"));
+                fields.add(ParquetFiles.languageList("language_persistent"));
+            } else if (plan.nativeLabels() == NativeLabels.SUB_TASK_INDEX) {
+                fields.add(ParquetFiles.int64("sub_task_index"));
             }
             fields.add(ParquetFiles.float32("timestamp"));
             fields.add(ParquetFiles.int64("frame_index"));
@@ -196,7 +230,7 @@ public final class LeRobotDatasetWriter {
             long firstGlobal = globalIndex;
             List<Group> episodeRows = new ArrayList<>();
             try (SceneRenderer renderer = new SceneRenderer(
-                            plan.width(), plan.height(), episode.seed(), color, targetX, plan.images() ? 0.0 : 1.5);
+                            plan.width(), plan.height(), episode.seed(), color, targetX, plan.images() ? 0.0 : 0.6);
                     Mat wrist = new Mat();
                     BytePointer encoded = new BytePointer()) {
                 for (int frame = 0; frame < states.size(); frame++) {
@@ -227,6 +261,22 @@ public final class LeRobotDatasetWriter {
                                 resize(crop, wrist, new Size(plan.width() / 2, plan.height() / 2), 0, 0, INTER_AREA);
                             }
                             wristEncoder.write(wrist);
+                        }
+                    }
+                    if (plan.nativeLabels() != NativeLabels.NONE) {
+                        long subtask = subtaskIndex(script, frame);
+                        row.append(
+                                plan.nativeLabels() == NativeLabels.SUB_TASK_INDEX ? "sub_task_index" : "subtask_index",
+                                subtask);
+                        if (plan.nativeLabels() == NativeLabels.SUBTASK_INDEX_AND_LANGUAGE) {
+                            Group list = row.addGroup("language_persistent");
+                            for (Phase phase : script.phases()) {
+                                Group entry = list.addGroup("list").addGroup("element");
+                                entry.append("role", "assistant");
+                                entry.append("content", phase.label());
+                                entry.append("style", "subtask");
+                                entry.append("timestamp", (float) (phase.startFrame() / plan.fps()));
+                            }
                         }
                     }
                     row.append("timestamp", (float) (frame / plan.fps()));
@@ -290,6 +340,19 @@ public final class LeRobotDatasetWriter {
                     node.put("status", phase.status());
                 }
             }
+        }
+
+        /** The index of the true phase holding {@code frame}, -1 after the last phase (unlabelled). */
+        private long subtaskIndex(EpisodeScript script, int frame) {
+            for (Phase phase : script.phases()) {
+                if (frame >= phase.startFrame() && frame < phase.endFrame()) {
+                    if (!subtasks.contains(phase.label())) {
+                        subtasks.add(phase.label());
+                    }
+                    return subtasks.indexOf(phase.label());
+                }
+            }
+            return -1;
         }
 
         private Path videoFileV2(String camera, int episode) throws IOException {
@@ -370,6 +433,16 @@ public final class LeRobotDatasetWriter {
                 }
                 Files.writeString(root.resolve("meta/episodes_stats.jsonl"), stats.toString(), StandardCharsets.UTF_8);
             }
+            if (plan.nativeLabels() == NativeLabels.SUB_TASK_INDEX) {
+                StringBuilder lines = new StringBuilder();
+                for (int i = 0; i < subtasks.size(); i++) {
+                    ObjectNode subtask = JSON.createObjectNode();
+                    subtask.put("sub_task_index", i);
+                    subtask.put("sub_task", subtasks.get(i));
+                    lines.append(JSON.writeValueAsString(subtask)).append('\n');
+                }
+                Files.writeString(root.resolve("meta/sub_tasks.jsonl"), lines.toString(), StandardCharsets.UTF_8);
+            }
             writeStats();
         }
 
@@ -438,6 +511,19 @@ public final class LeRobotDatasetWriter {
                 taskRows.add(row);
             }
             ParquetFiles.write(root.resolve("meta/tasks.parquet"), taskSchema, taskRows);
+            if (plan.nativeLabels() == NativeLabels.SUBTASK_INDEX_AND_LANGUAGE) {
+                MessageType subtaskSchema = ParquetFiles.schema(
+                        List.of(ParquetFiles.string("subtask"), ParquetFiles.int64("subtask_index")));
+                SimpleGroupFactory subtaskFactory = ParquetFiles.factory(subtaskSchema);
+                List<Group> subtaskRows = new ArrayList<>();
+                for (int i = 0; i < subtasks.size(); i++) {
+                    Group row = subtaskFactory.newGroup();
+                    row.append("subtask", subtasks.get(i));
+                    row.append("subtask_index", (long) i);
+                    subtaskRows.add(row);
+                }
+                ParquetFiles.write(root.resolve("meta/subtasks.parquet"), subtaskSchema, subtaskRows);
+            }
             writeStats();
         }
 
@@ -502,7 +588,19 @@ public final class LeRobotDatasetWriter {
                 feature.putArray("shape").add(1);
                 feature.putNull("names");
             }
-            for (String key : List.of("frame_index", "episode_index", "index", "task_index")) {
+            if (plan.nativeLabels() == NativeLabels.SUBTASK_INDEX_AND_LANGUAGE) {
+                ObjectNode language = features.putObject("language_persistent");
+                language.put("dtype", "language");
+                language.putArray("shape").add(1);
+                language.putNull("names");
+            }
+            List<String> indexColumns = new ArrayList<>(List.of("frame_index", "episode_index", "index", "task_index"));
+            if (plan.nativeLabels() == NativeLabels.SUBTASK_INDEX_AND_LANGUAGE) {
+                indexColumns.add("subtask_index");
+            } else if (plan.nativeLabels() == NativeLabels.SUB_TASK_INDEX) {
+                indexColumns.add("sub_task_index");
+            }
+            for (String key : indexColumns) {
                 ObjectNode feature = features.putObject(key);
                 feature.put("dtype", "int64");
                 feature.putArray("shape").add(1);

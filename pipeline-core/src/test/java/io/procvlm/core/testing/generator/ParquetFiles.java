@@ -66,6 +66,27 @@ public final class ParquetFiles {
                 .named(name);
     }
 
+    /** LeRobot v3.1's language column: a list of {role, content, style, timestamp, camera} structs. */
+    public static Type languageList(String name) {
+        return Types.optionalList()
+                .optionalGroupElement()
+                .optional(PrimitiveTypeName.BINARY)
+                .as(LogicalTypeAnnotation.stringType())
+                .named("role")
+                .optional(PrimitiveTypeName.BINARY)
+                .as(LogicalTypeAnnotation.stringType())
+                .named("content")
+                .optional(PrimitiveTypeName.BINARY)
+                .as(LogicalTypeAnnotation.stringType())
+                .named("style")
+                .optional(PrimitiveTypeName.FLOAT)
+                .named("timestamp")
+                .optional(PrimitiveTypeName.BINARY)
+                .as(LogicalTypeAnnotation.stringType())
+                .named("camera")
+                .named(name);
+    }
+
     public static MessageType schema(List<Type> fields) {
         return new MessageType("schema", fields);
     }

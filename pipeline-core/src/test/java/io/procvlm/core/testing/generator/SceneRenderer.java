@@ -32,7 +32,7 @@ public final class SceneRenderer implements AutoCloseable {
     private final double noiseSigma;
 
     public SceneRenderer(int width, int height, long seed, Scalar objectColor, double targetX) {
-        this(width, height, seed, objectColor, targetX, 1.5);
+        this(width, height, seed, objectColor, targetX, 0.6);
     }
 
     /** @param noiseSigma standard deviation of the per-pixel sensor noise added to each frame (0 for none) */
@@ -190,7 +190,7 @@ public final class SceneRenderer implements AutoCloseable {
         }
         ByteBuffer buffer = frame.createBuffer();
         buffer.get(pixels);
-        double flicker = noise.nextGaussian() * 0.8;
+        double flicker = noise.nextGaussian() * 0.25;
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = clip((pixels[i] & 0xff) + flicker + noise.nextGaussian() * noiseSigma);
         }

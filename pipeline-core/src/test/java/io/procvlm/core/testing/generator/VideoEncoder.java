@@ -44,7 +44,7 @@ public final class VideoEncoder implements AutoCloseable {
             case AV1 -> {
                 recorder.setVideoCodecName("libsvtav1");
                 recorder.setVideoBitrate(0);
-                recorder.setVideoOption("crf", "38");
+                recorder.setVideoOption("crf", "30");
                 recorder.setVideoOption("preset", "12");
                 recorder.setVideoOption("svtav1-params", "lp=1");
                 recorder.setGopSize(2);

@@ -1,0 +1,34 @@
+package io.procvlm.annotators;
+
+import static java.util.Objects.requireNonNull;
+
+import io.procvlm.core.episode.EpisodeFrames;
+import io.procvlm.core.model.EpisodeRef;
+import java.io.Serializable;
+
+/**
+ * What an annotator gets for one task segment.
+ *
+ * @param ref the episode (an annotator may read the dataset's own files through it, e.g. native labels)
+ * @param frames the episode's rows of the {@code frames/} table
+ * @param segmentIndex the task segment within the episode
+ * @param segmentStart first frame index of the segment
+ * @param segmentEnd frame index after its last frame
+ * @param task the segment's task text
+ */
+public record AnnotationInput(
+        EpisodeRef ref, EpisodeFrames frames, int segmentIndex, long segmentStart, long segmentEnd, String task)
+        implements Serializable {
+    public AnnotationInput {
+        requireNonNull(ref, "ref is null");
+        requireNonNull(frames, "frames is null");
+        requireNonNull(task, "task is null");
+    }
+
+    /** The whole episode as one task segment. */
+    public static AnnotationInput wholeEpisode(EpisodeRef ref, EpisodeFrames frames) {
+        long end = frames.size() == 0 ? 0 : frames.frameIndex()[frames.size() - 1] + 1;
+        long start = frames.size() == 0 ? 0 : frames.frameIndex()[0];
+        return new AnnotationInput(ref, frames, 0, start, end, ref.task());
+    }
+}

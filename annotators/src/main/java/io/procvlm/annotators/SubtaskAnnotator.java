@@ -1,0 +1,19 @@
+package io.procvlm.annotators;
+
+import io.procvlm.core.model.SegmentAnnotation;
+import java.io.Serializable;
+
+/**
+ * Finds the subtasks of a task segment: the plan (ordered atomic actions from the closed verb vocabulary), where each
+ * planned subtask happened (completed, incomplete or absent), and the outcome with its evidence.
+ *
+ * <p>Implementations are stateless and serializable: Spark ships one to every task. A segment that cannot be
+ * annotated is reported with a {@link io.procvlm.core.error.PipelineException} carrying a user error code; the stage
+ * quarantines that episode and goes on.
+ */
+public interface SubtaskAnnotator extends Serializable {
+    /** The id recorded in outputs: {@code kinematic}, {@code native}, {@code imported}, ... */
+    String id();
+
+    SegmentAnnotation annotate(AnnotationInput input);
+}

@@ -1,0 +1,116 @@
+package io.procvlm.annotators.kinematic;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Close–hold–open cycles of a gripper or hand signal, found with hysteresis on the signal normalised to its range
+ * (robust 2nd–98th percentiles), and whether each cycle closed on an object: when some cycles close much further than
+ * others, those closed on nothing (a missed grasp); when the fingers close further during a hold, the object slipped
+ * out.
+ */
+final class GripperCycles {
+    static final double CLOSED = 0.4;
+    static final double OPENED = 0.6;
+    /** Closed levels this far apart (in normalised range) tell a held object from an empty grip. */
+    static final double HELD_GAP = 0.15;
+
+    /**
+     * One cycle, in positions.
+     *
+     * @param closeStart where closing starts
+     * @param closeEnd where closing stops
+     * @param openStart where opening starts (the series length when it never reopens)
+     * @param openEnd where opening stops (the series length when it never reopens)
+     * @param closedLevel median normalised opening at the start of the hold
+     * @param held whether the gripper closed on something
+     * @param slipAt where the fingers closed further during the hold (the object slipped out), or -1
+     */
+    record Cycle(
+            int closeStart, int closeEnd, int openStart, int openEnd, double closedLevel, boolean held, int slipAt) {
+        boolean reopened(int length) {
+            return openStart < length;
+        }
+    }
+
+    private GripperCycles() {}
+
+    static List<Cycle> find(double[] gripper) {
+        int n = gripper.length;
+        double[] filled = Series.fillGaps(gripper);
+        double low = Series.percentile(filled, 2);
+        double high = Series.percentile(filled, 98);
+        double range = Math.max(1e-9, high - low);
+        double[] g = new double[n];
+        for (int i = 0; i < n; i++) {
+            g[i] = Math.max(0, Math.min(1, (filled[i] - low) / range));
+        }
+        double tiny = 1e-4;
+        List<int[]> raw = new ArrayList<>();
+        boolean closed = n > 0 && g[0] < 0.5;
+        int closeStart = closed ? 0 : -1;
+        int closeEnd = closed ? 0 : -1;
+        for (int i = 1; i < n; i++) {
+            if (!closed && g[i] < CLOSED) {
+                int start = i;
+                while (start > 0 && g[start - 1] > g[start] + tiny) {
+                    start--;
+                }
+                int end = i;
+                while (end + 1 < n && g[end + 1] < g[end] - tiny) {
+                    end++;
+                }
+                closeStart = start;
+                closeEnd = end;
+                closed = true;
+            } else if (closed && g[i] > OPENED) {
+                int start = i;
+                while (start > closeEnd + 1 && g[start - 1] < g[start] - tiny) {
+                    start--;
+                }
+                int end = i;
+                while (end + 1 < n && g[end + 1] > g[end] + tiny) {
+                    end++;
+                }
+                raw.add(new int[] {closeStart, closeEnd, start, end + 1});
+                closed = false;
+            }
+        }
+        if (closed) {
+            raw.add(new int[] {closeStart, closeEnd, n, n});
+        }
+        List<Cycle> cycles = new ArrayList<>();
+        double minLevel = Double.POSITIVE_INFINITY;
+        double maxLevel = Double.NEGATIVE_INFINITY;
+        double[] levels = new double[raw.size()];
+        int[] slips = new int[raw.size()];
+        for (int c = 0; c < raw.size(); c++) {
+            int[] cycle = raw.get(c);
+            int from = Math.min(cycle[1] + 1, n - 1);
+            int to = Math.max(from + 1, Math.min(cycle[2], n));
+            int early = Math.min(to, from + Math.max(2, (to - from) / 4));
+            levels[c] = Series.percentile(java.util.Arrays.copyOfRange(g, from, early), 50);
+            slips[c] = -1;
+            for (int i = from; i + 1 < to; i++) {
+                if (g[i] < levels[c] - HELD_GAP && g[i + 1] < levels[c] - HELD_GAP) {
+                    int start = i;
+                    while (start > from && g[start - 1] < g[start] - tiny) {
+                        start--;
+                    }
+                    slips[c] = start;
+                    break;
+                }
+            }
+            minLevel = Math.min(minLevel, levels[c]);
+            maxLevel = Math.max(maxLevel, levels[c]);
+        }
+        boolean distinguishable = maxLevel - minLevel > HELD_GAP;
+        for (int c = 0; c < raw.size(); c++) {
+            int[] cycle = raw.get(c);
+            boolean held = (!distinguishable || levels[c] > minLevel + (maxLevel - minLevel) / 2)
+                    || slips[c] >= 0; // closing further later proves something was held first
+            cycles.add(new Cycle(cycle[0], cycle[1], cycle[2], cycle[3], levels[c], held, slips[c]));
+        }
+        return cycles;
+    }
+}

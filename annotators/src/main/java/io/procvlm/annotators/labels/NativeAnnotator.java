@@ -1,0 +1,78 @@
+package io.procvlm.annotators.labels;
+
+import static java.util.Objects.requireNonNull;
+
+import io.procvlm.annotators.AnnotationInput;
+import io.procvlm.annotators.AnnotatorErrorCode;
+import io.procvlm.annotators.SubtaskAnnotator;
+import io.procvlm.core.dataset.NativeSubtasks;
+import io.procvlm.core.dataset.lerobot.LeRobotNativeSubtasks;
+import io.procvlm.core.error.PipelineException;
+import io.procvlm.core.io.DatasetFiles;
+import io.procvlm.core.io.Fingerprints;
+import io.procvlm.core.model.SegmentAnnotation;
+import io.procvlm.core.model.TaskOutcome;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Subtask labels shipped with the dataset ({@link LeRobotNativeSubtasks}): runs of equal labels become spans, the plan
+ * is the labels in order of first appearance. The labels do not state the outcome, so it is unknown.
+ */
+public final class NativeAnnotator implements SubtaskAnnotator {
+    public static final String ID = "native";
+    static final String VERSION = "1";
+
+    private final String source;
+
+    /** @param source {@code auto}, {@code subtask-index}, {@code sub-task-index} or {@code language-persistent} */
+    public NativeAnnotator(String source) {
+        this.source = requireNonNull(source, "source is null");
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    /** Whether the episode's dataset ships labels (what the {@code auto} annotator checks). */
+    public Optional<NativeSubtasks> labels(AnnotationInput input) {
+        return LeRobotNativeSubtasks.read(DatasetFiles.at(input.ref().datasetRoot()), input.ref(), source);
+    }
+
+    @Override
+    public SegmentAnnotation annotate(AnnotationInput input) {
+        NativeSubtasks labels = labels(input)
+                .orElseThrow(() -> new PipelineException(
+                        AnnotatorErrorCode.NATIVE_LABELS_MISSING,
+                        "Dataset " + input.ref().dataset() + " ships no subtask labels (looked for " + source + ")"));
+        return annotate(input, labels);
+    }
+
+    /** Annotates from labels already read with {@link #labels}. */
+    public SegmentAnnotation annotate(AnnotationInput input, NativeSubtasks labels) {
+        LabelRuns.PlanAndSpans runs = LabelRuns.fromFrames(labels.frameIndex(), labels.labels());
+        if (runs.spans().isEmpty()) {
+            throw new PipelineException(
+                    AnnotatorErrorCode.NATIVE_LABELS_MISSING,
+                    "Episode " + input.ref().key() + " has no labelled frame in " + labels.source());
+        }
+        long start = Math.min(input.segmentStart(), runs.spans().get(0).startFrame());
+        long end = Math.max(input.segmentEnd(), runs.spans().get(runs.spans().size() - 1).endFrame());
+        return new SegmentAnnotation(
+                input.ref().dataset(),
+                input.ref().episodeIndex(),
+                input.segmentIndex(),
+                start,
+                end,
+                input.task(),
+                runs.plan(),
+                runs.spans(),
+                TaskOutcome.UNKNOWN,
+                "native labels from " + labels.source() + "; the dataset does not state the outcome",
+                ID,
+                Fingerprints.ofParts(ID, VERSION, labels.source(), String.join("\u001f", runs.plan()),
+                        runs.spans().toString()),
+                List.of(labels.source()));
+    }
+}

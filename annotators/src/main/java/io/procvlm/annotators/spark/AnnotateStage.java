@@ -1,0 +1,130 @@
+package io.procvlm.annotators.spark;
+
+import static java.util.Objects.requireNonNull;
+
+import io.procvlm.annotators.AnnotationInput;
+import io.procvlm.annotators.SubtaskAnnotator;
+import io.procvlm.core.episode.EpisodeFrames;
+import io.procvlm.core.error.CoreErrorCode;
+import io.procvlm.core.error.PipelineException;
+import io.procvlm.core.manifest.EpisodeOutcome;
+import io.procvlm.core.manifest.StageReport;
+import io.procvlm.core.manifest.TableInfo;
+import io.procvlm.core.model.EpisodeRef;
+import io.procvlm.core.model.EpisodeStatus;
+import io.procvlm.core.model.Problem;
+import io.procvlm.core.model.SegmentAnnotation;
+import io.procvlm.core.spark.FramesTable;
+import io.procvlm.core.spark.SegmentsTable;
+import io.procvlm.core.spark.TableCommitter;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The {@code annotate} stage: runs the configured {@link SubtaskAnnotator} on every episode with frames (one task per
+ * episode group of {@code frames/}) and writes the {@code segments/} table. An episode the annotator cannot handle is
+ * quarantined with the annotator's error code; the others go on.
+ */
+public final class AnnotateStage {
+    public static final String NAME = "annotate";
+
+    private AnnotateStage() {}
+
+    /** One episode's result: an annotation, or why there is none. */
+    record Annotated(
+            String key, String dataset, long episode, String annotator, SegmentAnnotation annotation, Problem problem)
+            implements Serializable {}
+
+    public static StageReport run(
+            SparkSession spark, List<EpisodeRef> episodes, SubtaskAnnotator annotator, String outputRoot) {
+        requireNonNull(annotator, "annotator is null");
+        long started = System.currentTimeMillis();
+        Map<String, EpisodeRef> refs = new HashMap<>();
+        for (EpisodeRef ref : episodes) {
+            refs.put(ref.key(), ref);
+        }
+        JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Broadcast<Map<String, EpisodeRef>> refOf = context.broadcast(refs);
+        JavaRDD<Annotated> results = FramesTable.byEpisode(spark, outputRoot)
+                .filter(pair -> refOf.value().containsKey(pair._1()))
+                .map(pair -> annotate(refOf.value().get(pair._1()), pair._2(), annotator))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            List<Annotated> collected = new ArrayList<>(results.map(AnnotateStage::withoutAnnotation).collect());
+            Map<String, Annotated> byKey = new TreeMap<>();
+            collected.forEach(result -> byKey.put(result.key(), result));
+            List<EpisodeOutcome> outcomes = new ArrayList<>();
+            Map<String, Number> counters = new TreeMap<>();
+            long annotated = 0;
+            for (EpisodeRef ref : episodes) {
+                Annotated result = byKey.get(ref.key());
+                if (result == null) {
+                    outcomes.add(quarantined(ref.dataset().value(), ref.episodeIndex(), Problem.error(
+                            CoreErrorCode.EPISODE_ROWS_MISSING.name(), "the frames table has no row for this episode")));
+                } else if (result.problem() != null) {
+                    outcomes.add(quarantined(result.dataset(), result.episode(), result.problem()));
+                } else {
+                    annotated++;
+                    outcomes.add(new EpisodeOutcome(
+                            result.dataset(), result.episode(), NAME, EpisodeStatus.OK, null, List.of(), 0));
+                }
+            }
+            outcomes.sort(java.util.Comparator.comparing(EpisodeOutcome::dataset)
+                    .thenComparingLong(EpisodeOutcome::episodeIndex));
+            JavaRDD<Row> rows = results.filter(result -> result.annotation() != null)
+                    .map(result -> SegmentsTable.toRow(result.annotation()));
+            TableInfo output = TableCommitter.commit(
+                    spark.createDataFrame(rows, SegmentsTable.SCHEMA)
+                            .repartition(1)
+                            .sortWithinPartitions("dataset", "episode_index", "segment_index"),
+                    outputRoot,
+                    SegmentsTable.NAME,
+                    annotated);
+            counters.put("episodes", episodes.size());
+            counters.put("segments", annotated);
+            for (Annotated result : collected) {
+                if (result.problem() == null) {
+                    counters.merge("annotator-" + result.annotator(), 1L, (a, b) -> a.longValue() + b.longValue());
+                }
+            }
+            return new StageReport(NAME, outcomes, output, started, System.currentTimeMillis() - started, counters);
+        } finally {
+            results.unpersist(false);
+        }
+    }
+
+    static Annotated annotate(EpisodeRef ref, EpisodeFrames frames, SubtaskAnnotator annotator) {
+        try {
+            SegmentAnnotation annotation = annotator.annotate(AnnotationInput.wholeEpisode(ref, frames));
+            return new Annotated(
+                    ref.key(), ref.dataset().value(), ref.episodeIndex(), annotation.annotator(), annotation, null);
+        } catch (PipelineException e) {
+            return new Annotated(ref.key(), ref.dataset().value(), ref.episodeIndex(), annotator.id(), null,
+                    Problem.error(e.errorCode().name(), e.getMessage()));
+        } catch (RuntimeException e) {
+            return new Annotated(ref.key(), ref.dataset().value(), ref.episodeIndex(), annotator.id(), null,
+                    Problem.error(CoreErrorCode.INTERNAL.name(), "Unexpected failure annotating: " + e));
+        }
+    }
+
+    /** The result without its annotation, which stays on the executors (only keys and problems go to the driver). */
+    private static Annotated withoutAnnotation(Annotated result) {
+        return result.annotation() == null
+                ? result
+                : new Annotated(result.key(), result.dataset(), result.episode(), result.annotator(), null, null);
+    }
+
+    private static EpisodeOutcome quarantined(String dataset, long episode, Problem problem) {
+        return new EpisodeOutcome(dataset, episode, NAME, EpisodeStatus.QUARANTINED, problem, List.of(), 0);
+    }
+}

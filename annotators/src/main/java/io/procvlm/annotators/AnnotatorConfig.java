@@ -55,7 +55,10 @@ public final class AnnotatorConfig {
                         "auto",
                         List.of("auto", "jsonl", "parquet", "agibot"),
                         "Format of annotate.labels-file (auto: by extension, .json = AgiBot)"),
-                string(LABELS_DATASET, "", "Imported annotator, AgiBot format: the dataset id the file's episodes belong to"));
+                string(
+                        LABELS_DATASET,
+                        "",
+                        "Imported annotator, AgiBot format: the dataset id the file's episodes belong to"));
     }
 
     public static String annotator(Config config) {

@@ -22,7 +22,8 @@ public final class Annotators {
             case "kinematic" -> kinematic(config);
             case "native" -> new NativeAnnotator(config.string(AnnotatorConfig.NATIVE_SOURCE));
             case "imported" -> imported(config);
-            default -> new AutoAnnotator(new NativeAnnotator(config.string(AnnotatorConfig.NATIVE_SOURCE)), kinematic(config));
+            default ->
+                new AutoAnnotator(new NativeAnnotator(config.string(AnnotatorConfig.NATIVE_SOURCE)), kinematic(config));
         };
     }
 

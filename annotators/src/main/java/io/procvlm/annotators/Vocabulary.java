@@ -90,7 +90,10 @@ public final class Vocabulary implements Serializable {
             throw invalid(source, "has no 'verbs' map");
         }
         Map<String, String> verbs = new LinkedHashMap<>();
-        root.get("verbs").fields().forEachRemaining(entry -> verbs.put(entry.getKey(), entry.getValue().asText()));
+        root.get("verbs")
+                .fields()
+                .forEachRemaining(
+                        entry -> verbs.put(entry.getKey(), entry.getValue().asText()));
         List<TaskRule> rules = new ArrayList<>();
         for (JsonNode task : root.path("tasks")) {
             String pattern = task.path("pattern").asText(null);
@@ -212,5 +215,4 @@ public final class Vocabulary implements Serializable {
     public Map<String, String> verbs() {
         return verbs;
     }
-
 }

@@ -23,15 +23,14 @@ final class TestVocabulary {
                         "move the red block to the plate",
                         "place the red block onto the plate",
                         "retreat the gripper");
-        assertThat(vocabulary.plan("put the sponge in the sink").labels())
-                .contains("place the sponge in the sink");
+        assertThat(vocabulary.plan("put the sponge in the sink").labels()).contains("place the sponge in the sink");
     }
 
     @Test
     void pickTasksDropTheTableAndArticles() {
         Vocabulary.Plan plan = vocabulary.plan("Pick up the yellow bottle on the table.");
-        assertThat(plan.labels()).containsExactly("reach the yellow bottle", "grasp the yellow bottle",
-                "lift the yellow bottle");
+        assertThat(plan.labels())
+                .containsExactly("reach the yellow bottle", "grasp the yellow bottle", "lift the yellow bottle");
         assertThat(plan.object()).isEqualTo("yellow bottle");
     }
 

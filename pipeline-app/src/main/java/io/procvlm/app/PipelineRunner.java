@@ -172,8 +172,8 @@ public final class PipelineRunner {
             if (stages.contains(LabelStage.NAME)) {
                 requireTable(spark, outputRoot, SegmentsTable.NAME, "annotate");
                 ProgressConfig progress = ProgressConfig.from(config);
-                StageReport report = LabelStage.run(
-                        spark, outputRoot, progress, config.longValue(CoreConfig.OUTPUT_ROWS_PER_FILE));
+                StageReport report =
+                        LabelStage.run(spark, outputRoot, progress, config.longValue(CoreConfig.OUTPUT_ROWS_PER_FILE));
                 reports.add(report);
                 manifest.stage(report, runId, fingerprint(LabelStage.NAME, progress.toString()));
                 manifest.write(outputRoot);

@@ -54,6 +54,7 @@ public final class ProcvlmCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: run, index, features, annotate, label, show, validate or config");
+        throw new ParameterException(
+                spec.commandLine(), "Missing command: run, index, features, annotate, label, show, validate or config");
     }
 }

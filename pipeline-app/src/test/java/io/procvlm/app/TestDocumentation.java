@@ -2,10 +2,13 @@ package io.procvlm.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.procvlm.annotators.AnnotatorErrorCode;
 import io.procvlm.core.config.ConfigProperty;
 import io.procvlm.core.error.CoreErrorCode;
+import io.procvlm.core.spark.CorpusTable;
 import io.procvlm.core.spark.EpisodesTable;
 import io.procvlm.core.spark.FramesTable;
+import io.procvlm.core.spark.SegmentsTable;
 import io.procvlm.core.testing.TestData;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,6 +34,12 @@ final class TestDocumentation {
         for (StructField field : FramesTable.SCHEMA.fields()) {
             assertThat(doc).as("frames." + field.name()).contains("`" + field.name() + "`");
         }
+        for (StructField field : SegmentsTable.SCHEMA.fields()) {
+            assertThat(doc).as("segments." + field.name()).contains("`" + field.name() + "`");
+        }
+        for (StructField field : CorpusTable.SCHEMA.fields()) {
+            assertThat(doc).as("corpus." + field.name()).contains("`" + field.name() + "`");
+        }
     }
 
     @Test
@@ -46,10 +55,19 @@ final class TestDocumentation {
     }
 
     @Test
+    void everyAnnotatorReasonCodeIsDocumented() throws IOException {
+        String doc = read("docs/progress.md");
+        for (AnnotatorErrorCode code : AnnotatorErrorCode.values()) {
+            assertThat(doc).as(code.name()).contains("`" + code.name() + "`");
+        }
+    }
+
+    @Test
     void readmeShowsTheCommands() throws IOException {
         String readme = read("README.md");
         assertThat(readme).contains("scripts/demo", "scripts/test");
-        for (String command : new String[] {"run", "index", "features", "validate", "config"}) {
+        for (String command :
+                new String[] {"run", "index", "features", "annotate", "label", "show", "validate", "config"}) {
             assertThat(readme).contains("scripts/procvlm " + command);
         }
         assertThat(read(".ci/run")).contains("scripts/test");

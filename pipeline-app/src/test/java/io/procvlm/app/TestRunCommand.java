@@ -5,10 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.procvlm.core.testing.GeneratedDatasets;
+import io.procvlm.core.testing.SharedSpark;
 import io.procvlm.core.testing.TestData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +68,21 @@ final class TestRunCommand {
         assertThat(out.resolve("episodes")).isDirectory();
         assertThat(out.resolve("frames")).isDirectory();
         assertThat(out.resolve("_manifest.json")).isRegularFile();
+        assertThat(run.out()).contains("segments/   20 rows", "corpus/     3,023 rows");
+        assertCorpusCurves(out);
+
+        Cli.Result show = Cli.run("show", "--out", out.toString(), "--episode", GeneratedDatasets.V20_H264 + "/2");
+        assertThat(show.exitCode()).as(show.err()).isZero();
+        assertThat(show.out())
+                .contains(GeneratedDatasets.V20_H264 + "/2 segment 0 [0, ")
+                .contains("annotator kinematic (signals: gripper, state-speed")
+                .contains("outcome failure")
+                .contains("1. reach the")
+                .contains("not done)")
+                .contains("(first letter of the subtask; * done, x not done)");
+        Cli.Result unknown = Cli.run("show", "--out", out.toString(), "--episode", "nope/3");
+        assertThat(unknown.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(unknown.err()).contains("nope/3");
 
         // index alone, then features alone, from the episodes table
         Path staged = directory.resolve("staged");
@@ -79,6 +102,63 @@ final class TestRunCommand {
         assertThat(manifest.get("stages").has("index")).as("earlier stage kept").isTrue();
         assertThat(manifest.get("stages").has("features")).isTrue();
         assertThat(manifest.at("/inputs/0/dataset").asText()).isEqualTo(GeneratedDatasets.V30_AV1);
+    }
+
+    /**
+     * ProcCorpus has one row per frame of every good episode, and every curve starts at 0, never decreases, stays in
+     * [0, 1], is exactly 1 when done, ends on a done / not-done frame, and never ends done after a failure.
+     */
+    private static void assertCorpusCurves(Path out) {
+        SparkSession spark = SharedSpark.get();
+        Dataset<Row> frames = spark.read().parquet(out.resolve("frames").toString());
+        Dataset<Row> corpus = spark.read().parquet(out.resolve("corpus").toString());
+        assertThat(corpus.count()).isEqualTo(frames.count());
+        assertThat(corpus.select("dataset", "episode_index", "frame_index")
+                        .except(frames.select("dataset", "episode_index", "frame_index"))
+                        .count())
+                .isZero();
+        assertThat(spark
+                        .read()
+                        .parquet(out.resolve("segments").toString())
+                        .select("annotator")
+                        .distinct()
+                        .collectAsList()
+                        .stream()
+                        .map(row -> row.getString(0))
+                        .toList())
+                .containsExactlyInAnyOrder("kinematic", "native");
+        Map<String, List<Row>> curves = new TreeMap<>();
+        for (Row row : corpus.orderBy("dataset", "episode_index", "frame_index").collectAsList()) {
+            curves.computeIfAbsent(
+                            row.<String>getAs("dataset") + "/" + row.<Long>getAs("episode_index"),
+                            k -> new ArrayList<>())
+                    .add(row);
+        }
+        assertThat(curves).hasSize(20);
+        int failures = 0;
+        for (Map.Entry<String, List<Row>> curve : curves.entrySet()) {
+            List<Row> rows = curve.getValue();
+            assertThat(rows.get(0).<Double>getAs("progress")).as(curve.getKey()).isZero();
+            double previous = 0;
+            for (Row row : rows) {
+                double progress = row.getAs("progress");
+                assertThat(progress).as(curve.getKey()).isBetween(previous, 1.0);
+                previous = progress;
+                if (row.<Boolean>getAs("done")) {
+                    assertThat(progress).isEqualTo(1.0);
+                    assertThat(row.<String>getAs("subtask")).isEqualTo("done");
+                    assertThat(row.getList(row.fieldIndex("remaining"))).isEmpty();
+                }
+            }
+            Row last = rows.get(rows.size() - 1);
+            assertThat(last.<String>getAs("subtask")).as(curve.getKey()).isIn("done", "not done");
+            if (last.<String>getAs("outcome").equals("failure")) {
+                failures++;
+                assertThat(last.<Boolean>getAs("done")).as(curve.getKey()).isFalse();
+                assertThat(last.<Double>getAs("progress")).as(curve.getKey()).isLessThan(1.0);
+            }
+        }
+        assertThat(failures).as("the demo holds failed episodes").isPositive();
     }
 
     @Test

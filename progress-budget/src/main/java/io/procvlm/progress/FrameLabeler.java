@@ -198,8 +198,7 @@ public final class FrameLabeler {
 
     /** Visual change of each frame ({@link VisualActivity}) plus the idle floor; frame 0 has none. */
     static double[] activity(FrameSignals signals, int first, int n, ProgressConfig config) {
-        double[] activity =
-                VisualActivity.of(signals.flow(), signals.frameDiff(), first, n, config.noisePercentile());
+        double[] activity = VisualActivity.of(signals.flow(), signals.frameDiff(), first, n, config.noisePercentile());
         double sum = 0;
         int moving = 0;
         for (int i = 1; i < n; i++) {

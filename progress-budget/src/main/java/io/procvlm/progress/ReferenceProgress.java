@@ -34,8 +34,7 @@ public final class ReferenceProgress {
         requireNonNull(labels, "labels is null");
         requireNonNull(similarity, "similarity is null");
         if (labels.length != similarity.length) {
-            throw new IllegalArgumentException(
-                    labels.length + " labels but " + similarity.length + " similarities");
+            throw new IllegalArgumentException(labels.length + " labels but " + similarity.length + " similarities");
         }
         int n = labels.length;
         double[] progress = new double[n];

@@ -22,7 +22,9 @@ final class TestFrameLabeler {
     void successEndsDoneAtOne() {
         SegmentAnnotation annotation = annotation(
                 TaskOutcome.SUCCESS,
-                List.of(span(0, 0, 10, SpanStatus.COMPLETED), span(1, 12, 20, SpanStatus.COMPLETED),
+                List.of(
+                        span(0, 0, 10, SpanStatus.COMPLETED),
+                        span(1, 12, 20, SpanStatus.COMPLETED),
                         span(2, 20, 30, SpanStatus.COMPLETED)),
                 40);
         List<ProgressLabel> labels = FrameLabeler.label(annotation, moving(40), ProgressConfig.defaults());
@@ -30,7 +32,9 @@ final class TestFrameLabeler {
         assertThat(labels.get(0).progress()).isZero();
         assertThat(labels.get(0).subtask()).isEqualTo("reach the cup");
         assertThat(labels.get(0).remaining()).isEqualTo(PLAN);
-        assertThat(labels.get(11).subtask()).as("a gap belongs to the next subtask").isEqualTo("grasp the cup");
+        assertThat(labels.get(11).subtask())
+                .as("a gap belongs to the next subtask")
+                .isEqualTo("grasp the cup");
         assertThat(labels.get(11).remaining()).containsExactly("grasp the cup", "place the cup onto the plate");
         assertThat(labels.get(29).progress()).isEqualTo(1.0);
         for (ProgressLabel label : labels.subList(30, 40)) {
@@ -47,7 +51,9 @@ final class TestFrameLabeler {
     void failureEndsNotDoneBelowOne() {
         SegmentAnnotation annotation = annotation(
                 TaskOutcome.FAILURE,
-                List.of(span(0, 0, 10, SpanStatus.COMPLETED), span(1, 10, 20, SpanStatus.COMPLETED),
+                List.of(
+                        span(0, 0, 10, SpanStatus.COMPLETED),
+                        span(1, 10, 20, SpanStatus.COMPLETED),
                         span(2, 20, 30, SpanStatus.INCOMPLETE)),
                 40);
         List<ProgressLabel> labels = FrameLabeler.label(annotation, moving(40), ProgressConfig.defaults());
@@ -66,14 +72,20 @@ final class TestFrameLabeler {
     void unknownOutcomeFollowsTheConfiguredAssumption() {
         SegmentAnnotation annotation = annotation(
                 TaskOutcome.UNKNOWN,
-                List.of(span(0, 0, 10, SpanStatus.COMPLETED), span(1, 10, 20, SpanStatus.COMPLETED),
+                List.of(
+                        span(0, 0, 10, SpanStatus.COMPLETED),
+                        span(1, 10, 20, SpanStatus.COMPLETED),
                         span(2, 20, 30, SpanStatus.COMPLETED)),
                 35);
-        assertThat(FrameLabeler.label(annotation, moving(35), ProgressConfig.defaults()).get(34).subtask())
+        assertThat(FrameLabeler.label(annotation, moving(35), ProgressConfig.defaults())
+                        .get(34)
+                        .subtask())
                 .isEqualTo(ProgressLabel.DONE);
-        ProgressConfig pessimistic = new ProgressConfig(ProgressMode.DEFAULT, BudgetWeights.REFERENCE_CLIP, 0.001, 10,
-                false);
-        assertThat(FrameLabeler.label(annotation, moving(35), pessimistic).get(34).subtask())
+        ProgressConfig pessimistic =
+                new ProgressConfig(ProgressMode.DEFAULT, BudgetWeights.REFERENCE_CLIP, 0.001, 10, false);
+        assertThat(FrameLabeler.label(annotation, moving(35), pessimistic)
+                        .get(34)
+                        .subtask())
                 .isEqualTo(ProgressLabel.NOT_DONE);
     }
 
@@ -81,7 +93,9 @@ final class TestFrameLabeler {
     void stillFramesGainAlmostNothing() {
         SegmentAnnotation annotation = annotation(
                 TaskOutcome.SUCCESS,
-                List.of(span(0, 0, 10, SpanStatus.COMPLETED), span(1, 10, 50, SpanStatus.COMPLETED),
+                List.of(
+                        span(0, 0, 10, SpanStatus.COMPLETED),
+                        span(1, 10, 50, SpanStatus.COMPLETED),
                         span(2, 50, 60, SpanStatus.COMPLETED)),
                 62);
         FrameSignals signals = moving(62);
@@ -139,18 +153,24 @@ final class TestFrameLabeler {
                     new DatasetId("d"), 0, 0, 0, frames, "task", plan, spans, outcome, "", "test", "f", List.of());
             FrameSignals signals = randomSignals(frames, random);
             for (ProgressMode mode : ProgressMode.values()) {
-                List<ProgressLabel> labels =
-                        FrameLabeler.label(annotation, signals, ProgressConfig.defaults().withMode(mode));
+                List<ProgressLabel> labels = FrameLabeler.label(
+                        annotation, signals, ProgressConfig.defaults().withMode(mode));
                 assertThat(labels).hasSize(frames);
-                assertThat(labels.get(0).progress()).as("trial %d %s starts at 0", trial, mode).isZero();
+                assertThat(labels.get(0).progress())
+                        .as("trial %d %s starts at 0", trial, mode)
+                        .isZero();
                 assertMonotone(labels);
                 ProgressLabel last = labels.get(frames - 1);
                 boolean success = outcome != TaskOutcome.FAILURE && allCompleted && spans.size() == planSize;
                 assertThat(last.done()).as("trial %d %s", trial, mode).isEqualTo(success);
                 if (success) {
-                    assertThat(last.progress()).as("trial %d %s ends at 1", trial, mode).isEqualTo(1.0);
+                    assertThat(last.progress())
+                            .as("trial %d %s ends at 1", trial, mode)
+                            .isEqualTo(1.0);
                 } else if (mode == ProgressMode.DEFAULT) {
-                    assertThat(last.progress()).as("trial %d: failure stays below 1", trial).isLessThan(1.0);
+                    assertThat(last.progress())
+                            .as("trial %d: failure stays below 1", trial)
+                            .isLessThan(1.0);
                 }
             }
         }
@@ -160,15 +180,27 @@ final class TestFrameLabeler {
         for (int i = 0; i < labels.size(); i++) {
             assertThat(labels.get(i).progress()).isBetween(0.0, 1.0);
             if (i > 0) {
-                assertThat(labels.get(i).progress()).isGreaterThanOrEqualTo(labels.get(i - 1).progress());
+                assertThat(labels.get(i).progress())
+                        .isGreaterThanOrEqualTo(labels.get(i - 1).progress());
             }
         }
     }
 
     private static SegmentAnnotation annotation(TaskOutcome outcome, List<SubtaskSpan> spans, int frames) {
         return new SegmentAnnotation(
-                new DatasetId("d"), 0, 0, 0, frames, "Put the cup onto the plate", PLAN, spans, outcome, "test",
-                "test", "f", List.of());
+                new DatasetId("d"),
+                0,
+                0,
+                0,
+                frames,
+                "Put the cup onto the plate",
+                PLAN,
+                spans,
+                outcome,
+                "test",
+                "test",
+                "f",
+                List.of());
     }
 
     private static SubtaskSpan span(int planIndex, long start, long end, SpanStatus status) {

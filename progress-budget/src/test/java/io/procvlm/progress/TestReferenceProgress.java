@@ -10,10 +10,16 @@ final class TestReferenceProgress {
     @Test
     void reproducesTheWorkedExample() {
         String[] labels = {
-            "Grasp the cup", "Grasp the cup",
-            "Place the cup onto the plate", "Place the cup onto the plate", "Place the cup onto the plate",
-            "Place the cup onto the plate", "Place the cup onto the plate", "Place the cup onto the plate",
-            "done", "done"
+            "Grasp the cup",
+            "Grasp the cup",
+            "Place the cup onto the plate",
+            "Place the cup onto the plate",
+            "Place the cup onto the plate",
+            "Place the cup onto the plate",
+            "Place the cup onto the plate",
+            "Place the cup onto the plate",
+            "done",
+            "done"
         };
         double[] similarity = {0, 1.0, 0.9, 63 / 64.0, 58 / 64.0, 48 / 64.0, 60 / 64.0, 1.0, 0.2, 1.0};
         double[] progress = ReferenceProgress.compute(labels, similarity);
@@ -47,8 +53,8 @@ final class TestReferenceProgress {
         assertThat(ReferenceProgress.compute(new String[] {"done", "done"}, new double[] {0, 1}))
                 .containsExactly(0, 0);
         // a one-frame run gets no budget; the lone valid two-frame run gets it all
-        double[] progress = ReferenceProgress.compute(
-                new String[] {"a", "b", "b", null}, new double[] {0, 0.5, 1.0, 1.0});
+        double[] progress =
+                ReferenceProgress.compute(new String[] {"a", "b", "b", null}, new double[] {0, 0.5, 1.0, 1.0});
         assertThat(progress).containsExactly(0, 0, 0, 1.0);
         assertThat(ReferenceProgress.isValid("Not Done.")).isFalse();
         assertThat(ReferenceProgress.isValid(" ")).isFalse();

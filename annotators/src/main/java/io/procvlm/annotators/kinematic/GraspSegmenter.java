@@ -20,6 +20,7 @@ import java.util.Set;
 final class GraspSegmenter {
     /** Steps that end with the gripper opening (after the carry). */
     private static final Set<String> RELEASES = Set.of("place", "hang", "open", "close", "rotate", "tilt", "push");
+
     private final Vocabulary.Plan plan;
     private final EpisodeFrames frames;
     private final double[] motion;
@@ -29,12 +30,7 @@ final class GraspSegmenter {
     private final int n;
 
     GraspSegmenter(
-            Vocabulary.Plan plan,
-            EpisodeFrames frames,
-            double[] motion,
-            double still,
-            int height,
-            int minFrames) {
+            Vocabulary.Plan plan, EpisodeFrames frames, double[] motion, double still, int height, int minFrames) {
         this.plan = plan;
         this.frames = frames;
         this.motion = motion;
@@ -53,7 +49,7 @@ final class GraspSegmenter {
         if (lastStep > grasp && RELEASES.contains(verbs.get(lastStep))) {
             release = lastStep;
         }
-        List<GripperCycles.Cycle> cycles = GripperCycles.find(frames.gripper());
+        List<GripperCycles.Cycle> cycles = GripperCycles.find(frames.gripper(), Math.max(1, minFrames * 3 / 2));
         List<Span> spans = new ArrayList<>();
         if (cycles.isEmpty()) {
             spans.add(new Span(0, 0, n, SpanStatus.INCOMPLETE));
@@ -103,8 +99,11 @@ final class GraspSegmenter {
             releaseEnd = Math.min(n, held.openEnd());
             carryEnd = releaseStart(graspEnd, held.openStart(), carryTo - carryFrom);
         } else {
+            // No release step: the carry (e.g. a lift) ends at the first pause after the grasp, and at the latest
+            // where the gripper opens again or the arm comes to rest.
             releaseEnd = -1;
-            carryEnd = restAfter(graspEnd);
+            int carryLimit = Math.min(restAfter(graspEnd), reopened ? held.openStart() : n);
+            carryEnd = Math.max(graspEnd + 1, Math.min(carryLimit, pauseAfter(graspEnd, carryLimit)));
         }
         int[] cuts = carryCuts(graspEnd, carryEnd, carryTo - carryFrom, release >= 0 && reopened);
         int drop = held.slipAt() >= 0 && held.slipAt() < (release >= 0 && reopened ? held.openStart() : carryEnd)
@@ -152,8 +151,12 @@ final class GraspSegmenter {
                     Locale.ROOT,
                     "grasp at frame %d held an object%s%s",
                     frames.frameIndex()[held.closeStart()],
-                    release >= 0 ? String.format(Locale.ROOT, ", released at frame %d", frames.frameIndex()[
-                            Math.min(n - 1, held.openStart())]) : "",
+                    release >= 0
+                            ? String.format(
+                                    Locale.ROOT,
+                                    ", released at frame %d",
+                                    frames.frameIndex()[Math.min(n - 1, held.openStart())])
+                            : "",
                     attempts > 0 ? String.format(Locale.ROOT, " after %d missed grasp(s)", attempts) : "");
         }
         spans.sort(java.util.Comparator.comparingInt(Span::from));
@@ -252,6 +255,24 @@ final class GraspSegmenter {
             return Math.max(low, Math.min(high, position));
         }
         return Series.argMin(motion, from, to + 1);
+    }
+
+    /**
+     * The first position after {@code from} where the arm has moved and then holds still for {@code minFrames}, or
+     * {@code limit}.
+     */
+    private int pauseAfter(int from, int limit) {
+        boolean moved = false;
+        int still = 0;
+        for (int i = from; i < limit; i++) {
+            if (motion[i] > this.still) {
+                moved = true;
+                still = 0;
+            } else if (moved && ++still >= minFrames) {
+                return i - still + 1;
+            }
+        }
+        return limit;
     }
 
     /** First position at or after {@code from} from which the arm stays still to the end (or the end). */

@@ -7,11 +7,17 @@ import java.util.List;
  * Close–hold–open cycles of a gripper or hand signal, found with hysteresis on the signal normalised to its range
  * (robust 2nd–98th percentiles), and whether each cycle closed on an object: when some cycles close much further than
  * others, those closed on nothing (a missed grasp); when the fingers close further during a hold, the object slipped
- * out.
+ * out. A hand that only relaxes back to the pose it started in is not grasping.
  */
 final class GripperCycles {
-    static final double CLOSED = 0.4;
+    /** Below this (normalised) after having been open, the gripper closes. */
+    static final double CLOSED = 0.45;
+    /** Above this the gripper is open (and a later drop below {@link #CLOSED} is a grasp). */
     static final double OPENED = 0.6;
+    /** How far below its starting (rest) level a hand must close for the closing to count as a grasp. */
+    static final double REST_MARGIN = 0.1;
+    /** An episode starting below this starts closed (holding something); a higher rest pose counts as open. */
+    static final double STARTS_CLOSED = 0.2;
     /** Closed levels this far apart (in normalised range) tell a held object from an empty grip. */
     static final double HELD_GAP = 0.15;
 
@@ -35,7 +41,39 @@ final class GripperCycles {
 
     private GripperCycles() {}
 
-    static List<Cycle> find(double[] gripper) {
+    /**
+     * How far a monotone motion through position {@code at} extends in {@code step} direction (-1 back, +1 forward):
+     * samples keep going with {@code trend} (-1 falling over time, +1 rising), pauses of up to {@code maxFlat} equal
+     * samples are crossed, and the result is the last sample where the value still changed.
+     */
+    private static int extent(double[] g, int at, int step, int trend, int bound, int maxFlat, double tiny) {
+        int position = at;
+        int last = at;
+        int flat = 0;
+        while (position != bound) {
+            int next = position + step;
+            // moving forward in time the value follows the trend; moving back it does the opposite
+            double change = (g[next] - g[position]) * step * trend;
+            if (change > tiny) {
+                position = next;
+                last = next;
+                flat = 0;
+            } else if (Math.abs(change) <= tiny && flat < maxFlat) {
+                position = next;
+                flat++;
+            } else {
+                break;
+            }
+        }
+        return last;
+    }
+
+    /**
+     * @param gripper the opening per frame (higher = more open)
+     * @param maxFlat how many equal samples a closing or opening motion may pause for (proprioception sampled slower
+     *     than the video repeats values)
+     */
+    static List<Cycle> find(double[] gripper, int maxFlat) {
         int n = gripper.length;
         double[] filled = Series.fillGaps(gripper);
         double low = Series.percentile(filled, 2);
@@ -47,38 +85,38 @@ final class GripperCycles {
         }
         double tiny = 1e-4;
         List<int[]> raw = new ArrayList<>();
-        boolean closed = n > 0 && g[0] < 0.5;
+        boolean closed = n > 0 && g[0] < STARTS_CLOSED;
+        boolean armed = n > 0 && g[0] > OPENED; // a grasp needs the hand open first (rest poses may be half closed)
         int closeStart = closed ? 0 : -1;
         int closeEnd = closed ? 0 : -1;
         for (int i = 1; i < n; i++) {
-            if (!closed && g[i] < CLOSED) {
-                int start = i;
-                while (start > 0 && g[start - 1] > g[start] + tiny) {
-                    start--;
-                }
-                int end = i;
-                while (end + 1 < n && g[end + 1] < g[end] - tiny) {
-                    end++;
-                }
-                closeStart = start;
-                closeEnd = end;
+            if (!closed && g[i] > OPENED) {
+                armed = true;
+            }
+            if (!closed && armed && g[i] < CLOSED) {
+                closeStart = extent(g, i, -1, -1, 0, maxFlat, tiny);
+                closeEnd = extent(g, i, 1, -1, n - 1, maxFlat, tiny);
                 closed = true;
             } else if (closed && g[i] > OPENED) {
-                int start = i;
-                while (start > closeEnd + 1 && g[start - 1] < g[start] - tiny) {
-                    start--;
-                }
-                int end = i;
-                while (end + 1 < n && g[end + 1] > g[end] + tiny) {
-                    end++;
-                }
+                int start = extent(g, i, -1, 1, closeEnd + 1, maxFlat, tiny);
+                int end = extent(g, i, 1, 1, n - 1, maxFlat, tiny);
                 raw.add(new int[] {closeStart, closeEnd, start, end + 1});
                 closed = false;
+                armed = true;
             }
         }
         if (closed) {
             raw.add(new int[] {closeStart, closeEnd, n, n});
         }
+        // A hand relaxing back to its rest pose (the level it started at) is not a grasp: keep only cycles that
+        // close clearly below the rest level.
+        double rest = n > 0 ? g[0] : 1;
+        raw.removeIf(cycle -> {
+            int from = Math.min(cycle[1], n - 1);
+            int to = Math.max(from + 1, Math.min(cycle[2], n));
+            double level = Series.percentile(java.util.Arrays.copyOfRange(g, from, to), 50);
+            return level > rest - REST_MARGIN;
+        });
         List<Cycle> cycles = new ArrayList<>();
         double minLevel = Double.POSITIVE_INFINITY;
         double maxLevel = Double.NEGATIVE_INFINITY;

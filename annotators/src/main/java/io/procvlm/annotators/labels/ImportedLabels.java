@@ -79,7 +79,8 @@ public final class ImportedLabels implements Serializable {
                 episodes.put(key, new Episode(list, outcomes.getOrDefault(key, TaskOutcome.UNKNOWN)));
             });
             byte[] bytes = Files.readAllBytes(file);
-            return new ImportedLabels(episodes, Fingerprints.ofBytes(bytes), file.getFileName().toString());
+            return new ImportedLabels(
+                    episodes, Fingerprints.ofBytes(bytes), file.getFileName().toString());
         } catch (IOException e) {
             throw invalid(file, "cannot be read: " + e.getMessage());
         }

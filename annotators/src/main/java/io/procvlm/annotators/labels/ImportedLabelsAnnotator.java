@@ -30,11 +30,13 @@ public final class ImportedLabelsAnnotator implements SubtaskAnnotator {
 
     @Override
     public SegmentAnnotation annotate(AnnotationInput input) {
-        ImportedLabels.Episode episode = labels.find(input.ref().dataset().value(), input.ref().episodeIndex());
+        ImportedLabels.Episode episode =
+                labels.find(input.ref().dataset().value(), input.ref().episodeIndex());
         if (episode == null || episode.entries().isEmpty()) {
             throw new PipelineException(
                     AnnotatorErrorCode.IMPORTED_LABELS_MISSING,
-                    "Labels file " + labels.source() + " has no spans for " + input.ref().key());
+                    "Labels file " + labels.source() + " has no spans for "
+                            + input.ref().key());
         }
         List<String> plan = new ArrayList<>();
         List<SubtaskSpan> spans = new ArrayList<>();

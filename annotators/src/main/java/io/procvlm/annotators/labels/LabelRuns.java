@@ -35,7 +35,8 @@ public final class LabelRuns {
                 plan.add(label);
             }
             long end = j < frameIndex.length ? frameIndex[j] : frameIndex[j - 1] + 1;
-            spans.add(new SubtaskSpan(plan.indexOf(label), label, verb(label), frameIndex[i], end, SpanStatus.COMPLETED));
+            spans.add(
+                    new SubtaskSpan(plan.indexOf(label), label, verb(label), frameIndex[i], end, SpanStatus.COMPLETED));
             i = j;
         }
         return new PlanAndSpans(plan, spans);

@@ -58,7 +58,8 @@ public final class NativeAnnotator implements SubtaskAnnotator {
                     "Episode " + input.ref().key() + " has no labelled frame in " + labels.source());
         }
         long start = Math.min(input.segmentStart(), runs.spans().get(0).startFrame());
-        long end = Math.max(input.segmentEnd(), runs.spans().get(runs.spans().size() - 1).endFrame());
+        long end = Math.max(
+                input.segmentEnd(), runs.spans().get(runs.spans().size() - 1).endFrame());
         return new SegmentAnnotation(
                 input.ref().dataset(),
                 input.ref().episodeIndex(),
@@ -71,7 +72,11 @@ public final class NativeAnnotator implements SubtaskAnnotator {
                 TaskOutcome.UNKNOWN,
                 "native labels from " + labels.source() + "; the dataset does not state the outcome",
                 ID,
-                Fingerprints.ofParts(ID, VERSION, labels.source(), String.join("\u001f", runs.plan()),
+                Fingerprints.ofParts(
+                        ID,
+                        VERSION,
+                        labels.source(),
+                        String.join("\u001f", runs.plan()),
                         runs.spans().toString()),
                 List.of(labels.source()));
     }

@@ -60,7 +60,8 @@ public final class AnnotateStage {
                 .map(pair -> annotate(refOf.value().get(pair._1()), pair._2(), annotator))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            List<Annotated> collected = new ArrayList<>(results.map(AnnotateStage::withoutAnnotation).collect());
+            List<Annotated> collected = new ArrayList<>(
+                    results.map(AnnotateStage::withoutAnnotation).collect());
             Map<String, Annotated> byKey = new TreeMap<>();
             collected.forEach(result -> byKey.put(result.key(), result));
             List<EpisodeOutcome> outcomes = new ArrayList<>();
@@ -69,8 +70,12 @@ public final class AnnotateStage {
             for (EpisodeRef ref : episodes) {
                 Annotated result = byKey.get(ref.key());
                 if (result == null) {
-                    outcomes.add(quarantined(ref.dataset().value(), ref.episodeIndex(), Problem.error(
-                            CoreErrorCode.EPISODE_ROWS_MISSING.name(), "the frames table has no row for this episode")));
+                    outcomes.add(quarantined(
+                            ref.dataset().value(),
+                            ref.episodeIndex(),
+                            Problem.error(
+                                    CoreErrorCode.EPISODE_ROWS_MISSING.name(),
+                                    "the frames table has no row for this episode")));
                 } else if (result.problem() != null) {
                     outcomes.add(quarantined(result.dataset(), result.episode(), result.problem()));
                 } else {
@@ -109,12 +114,17 @@ public final class AnnotateStage {
             return new Annotated(
                     ref.key(), ref.dataset().value(), ref.episodeIndex(), annotation.annotator(), annotation, null);
         } catch (PipelineException e) {
-            return new Annotated(ref.key(), ref.dataset().value(), ref.episodeIndex(), annotator.id(), null,
-                    Problem.error(e.errorCode().name(), e.getMessage()));
+            return failed(ref, annotator, Problem.error(e.errorCode().name(), e.getMessage()));
         } catch (RuntimeException e) {
-            return new Annotated(ref.key(), ref.dataset().value(), ref.episodeIndex(), annotator.id(), null,
+            return failed(
+                    ref,
+                    annotator,
                     Problem.error(CoreErrorCode.INTERNAL.name(), "Unexpected failure annotating: " + e));
         }
+    }
+
+    private static Annotated failed(EpisodeRef ref, SubtaskAnnotator annotator, Problem problem) {
+        return new Annotated(ref.key(), ref.dataset().value(), ref.episodeIndex(), annotator.id(), null, problem);
     }
 
     /** The result without its annotation, which stays on the executors (only keys and problems go to the driver). */

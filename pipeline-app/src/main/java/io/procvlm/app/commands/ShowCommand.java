@@ -90,8 +90,8 @@ public final class ShowCommand implements Callable<Integer> {
         List<Group> segments = new ArrayList<>();
         for (String file : segmentFiles) {
             MessageType schema = ParquetRecords.schema(files.path(file));
-            try (ParquetRecords records = ParquetRecords.open(
-                    files.path(file), schema, names(schema), "episode_index", wantedEpisode)) {
+            try (ParquetRecords records =
+                    ParquetRecords.open(files.path(file), schema, names(schema), "episode_index", wantedEpisode)) {
                 for (Group row; (row = records.next()) != null; ) {
                     String dataset = row.getString("dataset", 0);
                     if (wantedDataset == null || wantedDataset.equals(dataset)) {
@@ -102,15 +102,16 @@ public final class ShowCommand implements Callable<Integer> {
             }
         }
         if (datasets.isEmpty()) {
-            out.println("No episode " + episode + " in " + files.root() + "/segments");
-            out.flush();
-            return ExitCodes.FAILURE;
+            throw new PipelineException(
+                    CoreErrorCode.CONFIG_INVALID_VALUE,
+                    "Invalid episode '" + episode + "': no such episode in " + files.root() + "/segments (a"
+                            + " quarantined episode has none: see the manifest's quarantined-episodes)");
         }
         if (datasets.size() > 1) {
             throw new PipelineException(
                     CoreErrorCode.CONFIG_INVALID_VALUE,
-                    "Episode " + wantedEpisode + " exists in several datasets " + datasets
-                            + ": give --episode dataset/" + wantedEpisode);
+                    "Episode " + wantedEpisode + " exists in several datasets " + datasets + ": give --episode dataset/"
+                            + wantedEpisode);
         }
         String dataset = datasets.iterator().next();
         TreeMap<Long, double[]> progress = new TreeMap<>(); // frame -> {progress, done}
@@ -126,7 +127,8 @@ public final class ShowCommand implements Callable<Integer> {
                 for (Group row; (row = records.next()) != null; ) {
                     if (row.getString("dataset", 0).equals(dataset)) {
                         long frame = row.getLong("frame_index", 0);
-                        progress.put(frame, new double[] {row.getDouble("progress", 0), row.getBoolean("done", 0) ? 1 : 0});
+                        progress.put(
+                                frame, new double[] {row.getDouble("progress", 0), row.getBoolean("done", 0) ? 1 : 0});
                         subtasks.put(frame, row.getString("subtask", 0));
                     }
                 }

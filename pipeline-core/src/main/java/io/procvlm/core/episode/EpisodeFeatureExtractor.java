@@ -140,10 +140,34 @@ public final class EpisodeFeatureExtractor implements java.io.Serializable {
         return new EpisodeFeatures(ref, problems, quarantined ? FeatureRows.empty() : rows, stats);
     }
 
-    /** Mean of the gripper dimensions of each row's state, or NaN when the dataset names none. */
+    /**
+     * Mean of the gripper dimensions of each row's state that move in this episode (those whose range is at least half
+     * the largest: a two-handed robot's idle hand is left out), or NaN when the dataset names none.
+     */
     static double[] gripperSignal(EpisodeRef ref, FrameTable table) {
         double[] signal = new double[table.rows()];
-        List<Integer> dimensions = ref.columns().gripperDimensions();
+        List<Integer> named = ref.columns().gripperDimensions();
+        List<Integer> dimensions = new ArrayList<>();
+        double widest = 0;
+        double[] ranges = new double[named.size()];
+        for (int d = 0; d < named.size(); d++) {
+            double low = Double.POSITIVE_INFINITY;
+            double high = Double.NEGATIVE_INFINITY;
+            for (int row = 0; row < table.rows(); row++) {
+                float[] state = table.state(row);
+                if (state != null && named.get(d) < state.length) {
+                    low = Math.min(low, state[named.get(d)]);
+                    high = Math.max(high, state[named.get(d)]);
+                }
+            }
+            ranges[d] = high >= low ? high - low : 0;
+            widest = Math.max(widest, ranges[d]);
+        }
+        for (int d = 0; d < named.size(); d++) {
+            if (ranges[d] >= 0.5 * widest) {
+                dimensions.add(named.get(d));
+            }
+        }
         for (int row = 0; row < table.rows(); row++) {
             float[] state = table.state(row);
             if (state == null || dimensions.isEmpty()) {

@@ -150,8 +150,8 @@ public final class SegmentationMetrics {
                 if (!gt.label().equals(prediction.label())) {
                     continue;
                 }
-                double intersection = Math.max(0, Math.min(gt.end(), prediction.end())
-                        - Math.max(gt.start(), prediction.start()));
+                double intersection =
+                        Math.max(0, Math.min(gt.end(), prediction.end()) - Math.max(gt.start(), prediction.start()));
                 double union = Math.max(gt.end(), prediction.end()) - Math.min(gt.start(), prediction.start());
                 double iou = union <= 0 ? 0 : intersection / union;
                 if (iou > bestIou) {

@@ -27,7 +27,8 @@ public record ProgressLabel(
         requireNonNull(subtask, "subtask is null");
         remaining = List.copyOf(requireNonNull(remaining, "remaining is null"));
         if (!(progress >= 0 && progress <= 1)) {
-            throw new IllegalArgumentException("Progress " + progress + " of frame " + frameIndex + " is not in [0, 1]");
+            throw new IllegalArgumentException(
+                    "Progress " + progress + " of frame " + frameIndex + " is not in [0, 1]");
         }
     }
 }

@@ -46,7 +46,12 @@ public final class SegmentsTable {
         List<Row> spans = new ArrayList<>();
         for (SubtaskSpan span : annotation.spans()) {
             spans.add(RowFactory.create(
-                    span.planIndex(), span.label(), span.verb(), span.startFrame(), span.endFrame(), span.status().id()));
+                    span.planIndex(),
+                    span.label(),
+                    span.verb(),
+                    span.startFrame(),
+                    span.endFrame(),
+                    span.status().id()));
         }
         return RowFactory.create(
                 annotation.dataset().value(),

@@ -17,7 +17,14 @@ public final class GeneratedDatasets {
     public static final String V21_AV1 = "lerobot-v21-pick-place-av1";
     public static final String V30_AV1 = "lerobot-v30-pick-place-av1";
     public static final String V21_IMAGES = "lerobot-v21-images";
+    public static final String V21_VIDEO_ONLY = "lerobot-v21-video-only";
+    public static final String V30_NATIVE = "lerobot-v30-native-subtasks";
+    public static final String V21_NATIVE = "lerobot-v21-native-subtasks";
+    /** Datasets with proprioception and no shipped labels. */
     public static final List<String> ALL = List.of(V20_H264, V21_AV1, V30_AV1, V21_IMAGES);
+    /** Every generated dataset. */
+    public static final List<String> EVERY =
+            List.of(V20_H264, V21_AV1, V30_AV1, V21_IMAGES, V21_VIDEO_ONLY, V30_NATIVE, V21_NATIVE);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -37,16 +37,25 @@ public final class TestData {
      * on developer machines and in CI, not on a user's clone.
      */
     public static Path sharedTestData(String relative) {
-        String override = System.getenv("PROCVLM_SHARED_TESTDATA");
-        Path root = override != null
-                ? Path.of(override)
-                : repoRoot().resolveSibling("shared").resolve("testdata");
-        Path path = root.resolve(relative);
+        Path path = sharedRoot().resolve(relative);
         assumeTrue(
                 Files.exists(path),
                 "Skipped: real recordings not found at " + path
                         + " (../shared/testdata exists on developer machines and in CI only; set"
                         + " PROCVLM_SHARED_TESTDATA to point elsewhere)");
         return path;
+    }
+
+    /** The shared real recording, when present (for tests that also run on generated data without it). */
+    public static java.util.Optional<Path> sharedTestDataIfPresent(String relative) {
+        Path path = sharedRoot().resolve(relative);
+        return Files.exists(path) ? java.util.Optional.of(path) : java.util.Optional.empty();
+    }
+
+    private static Path sharedRoot() {
+        String override = System.getenv("PROCVLM_SHARED_TESTDATA");
+        return override != null
+                ? Path.of(override)
+                : repoRoot().resolveSibling("shared").resolve("testdata");
     }
 }

@@ -48,7 +48,8 @@ public final class LabelStage {
     private LabelStage() {}
 
     /** One episode's corpus rows, or why there are none. */
-    record Labelled(String key, String dataset, long episode, List<Row> rows, Problem problem) implements Serializable {}
+    record Labelled(String key, String dataset, long episode, List<Row> rows, Problem problem)
+            implements Serializable {}
 
     /** What the driver needs of an episode's result: its row count or its problem. */
     record Summary(String key, String dataset, long episode, long rows, Problem problem) implements Serializable {}
@@ -57,7 +58,9 @@ public final class LabelStage {
         requireNonNull(config, "config is null");
         long started = System.currentTimeMillis();
         Map<String, List<SegmentAnnotation>> segments = new HashMap<>();
-        for (Row row : spark.read().schema(SegmentsTable.SCHEMA).parquet(outputRoot + "/" + SegmentsTable.NAME)
+        for (Row row : spark.read()
+                .schema(SegmentsTable.SCHEMA)
+                .parquet(outputRoot + "/" + SegmentsTable.NAME)
                 .collectAsList()) {
             SegmentAnnotation segment = SegmentsTable.fromRow(row);
             segments.computeIfAbsent(segment.dataset() + "/" + segment.episodeIndex(), k -> new ArrayList<>())
@@ -90,8 +93,14 @@ public final class LabelStage {
                 Summary summary = entry.getValue();
                 long rows = summary.rows();
                 if (summary.problem() != null) {
-                    outcomes.add(new EpisodeOutcome(summary.dataset(), summary.episode(), NAME,
-                            EpisodeStatus.QUARANTINED, summary.problem(), List.of(), 0));
+                    outcomes.add(new EpisodeOutcome(
+                            summary.dataset(),
+                            summary.episode(),
+                            NAME,
+                            EpisodeStatus.QUARANTINED,
+                            summary.problem(),
+                            List.of(),
+                            0));
                 } else {
                     outcomes.add(new EpisodeOutcome(
                             summary.dataset(), summary.episode(), NAME, EpisodeStatus.OK, null, List.of(), rows));
@@ -103,12 +112,20 @@ public final class LabelStage {
             for (String key : segments.keySet()) {
                 if (!byKey.containsKey(key)) {
                     SegmentAnnotation first = segments.get(key).get(0);
-                    outcomes.add(new EpisodeOutcome(first.dataset().value(), first.episodeIndex(), NAME,
-                            EpisodeStatus.QUARANTINED, Problem.error(CoreErrorCode.EPISODE_ROWS_MISSING.name(),
-                                    "the frames table has no row for this episode"), List.of(), 0));
+                    outcomes.add(new EpisodeOutcome(
+                            first.dataset().value(),
+                            first.episodeIndex(),
+                            NAME,
+                            EpisodeStatus.QUARANTINED,
+                            Problem.error(
+                                    CoreErrorCode.EPISODE_ROWS_MISSING.name(),
+                                    "the frames table has no row for this episode"),
+                            List.of(),
+                            0));
                 }
             }
-            outcomes.sort(Comparator.comparing(EpisodeOutcome::dataset).thenComparingLong(EpisodeOutcome::episodeIndex));
+            outcomes.sort(
+                    Comparator.comparing(EpisodeOutcome::dataset).thenComparingLong(EpisodeOutcome::episodeIndex));
             FileBuckets.Assignment assignment = FileBuckets.assign(keys, counts, rowsPerFile);
             Broadcast<Map<String, Integer>> bucketOf = context.broadcast(assignment.bucketOf());
             JavaRDD<Row> rows = results.filter(result -> result.problem() == null)
@@ -167,15 +184,27 @@ public final class LabelStage {
             for (SegmentAnnotation segment : segments) {
                 for (ProgressLabel label : FrameLabeler.label(segment, signals, config)) {
                     rows.add(CorpusTable.toRow(
-                            segment, label, timestamps.get(label.frameIndex()), config.mode().id(), fingerprint));
+                            segment,
+                            label,
+                            timestamps.get(label.frameIndex()),
+                            config.mode().id(),
+                            fingerprint));
                 }
             }
             return new Labelled(key, first.dataset().value(), first.episodeIndex(), rows, null);
         } catch (PipelineException e) {
-            return new Labelled(key, first.dataset().value(), first.episodeIndex(), null,
+            return new Labelled(
+                    key,
+                    first.dataset().value(),
+                    first.episodeIndex(),
+                    null,
                     Problem.error(e.errorCode().name(), e.getMessage()));
         } catch (RuntimeException e) {
-            return new Labelled(key, first.dataset().value(), first.episodeIndex(), null,
+            return new Labelled(
+                    key,
+                    first.dataset().value(),
+                    first.episodeIndex(),
+                    null,
                     Problem.error(CoreErrorCode.INTERNAL.name(), "Unexpected failure labelling: " + e));
         }
     }

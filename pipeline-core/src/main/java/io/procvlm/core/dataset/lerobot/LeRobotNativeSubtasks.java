@@ -1,7 +1,7 @@
 package io.procvlm.core.dataset.lerobot;
 
-import static io.procvlm.core.error.CoreErrorCode.DATA_FILE_UNREADABLE;
 import static io.procvlm.core.error.CoreErrorCode.DATASET_METADATA_INVALID;
+import static io.procvlm.core.error.CoreErrorCode.DATA_FILE_UNREADABLE;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -62,9 +62,10 @@ public final class LeRobotNativeSubtasks {
                 if (!schema.containsField(source)) {
                     continue;
                 }
-                return Optional.of(source.equals(LANGUAGE_PERSISTENT)
-                        ? fromLanguage(files, ref, schema)
-                        : fromIndex(files, ref, schema, source));
+                return Optional.of(
+                        source.equals(LANGUAGE_PERSISTENT)
+                                ? fromLanguage(files, ref, schema)
+                                : fromIndex(files, ref, schema, source));
             }
             return Optional.empty();
         } catch (IOException e) {
@@ -87,7 +88,8 @@ public final class LeRobotNativeSubtasks {
                 ref.episodeIndex())) {
             int row = 0;
             for (Group group; (group = records.next()) != null; row++) {
-                long frame = GroupValues.isPresent(group, "frame_index") ? GroupValues.integer(group, "frame_index") : row;
+                long frame =
+                        GroupValues.isPresent(group, "frame_index") ? GroupValues.integer(group, "frame_index") : row;
                 long index = GroupValues.isPresent(group, column) ? GroupValues.integer(group, column) : -1;
                 String label = index < 0 ? null : texts.get(index);
                 if (index >= 0 && label == null) {
@@ -117,7 +119,8 @@ public final class LeRobotNativeSubtasks {
                 ref.episodeIndex())) {
             int row = 0;
             for (Group group; (group = records.next()) != null; row++) {
-                frames.add(GroupValues.isPresent(group, "frame_index") ? GroupValues.integer(group, "frame_index") : row);
+                frames.add(
+                        GroupValues.isPresent(group, "frame_index") ? GroupValues.integer(group, "frame_index") : row);
                 if (row == 0 && GroupValues.isPresent(group, LANGUAGE_PERSISTENT)) {
                     Group list = group.getGroup(LANGUAGE_PERSISTENT, 0);
                     for (int i = 0; i < list.getFieldRepetitionCount(0); i++) {
@@ -180,7 +183,9 @@ public final class LeRobotNativeSubtasks {
                 }
                 JsonNode node = JSON.readTree(line);
                 if (node.has(SUB_TASK_INDEX) && node.has("sub_task")) {
-                    texts.put(node.get(SUB_TASK_INDEX).asLong(), node.get("sub_task").asText());
+                    texts.put(
+                            node.get(SUB_TASK_INDEX).asLong(),
+                            node.get("sub_task").asText());
                 }
             }
         }

@@ -41,7 +41,10 @@ final class TestLeRobotReaders {
                         GeneratedDatasets.V21_IMAGES,
                         DatasetFormat.LEROBOT_V2_1,
                         CameraStorage.IMAGE_IN_PARQUET,
-                        "image"));
+                        "image"),
+                Arguments.of(GeneratedDatasets.V21_VIDEO_ONLY, DatasetFormat.LEROBOT_V2_1, CameraStorage.VIDEO, "h264"),
+                Arguments.of(GeneratedDatasets.V30_NATIVE, DatasetFormat.LEROBOT_V3_0, CameraStorage.VIDEO, "h264"),
+                Arguments.of(GeneratedDatasets.V21_NATIVE, DatasetFormat.LEROBOT_V2_1, CameraStorage.VIDEO, "h264"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -68,12 +71,16 @@ final class TestLeRobotReaders {
             assertThat(episode.problems()).isEmpty();
             assertThat(episode.task()).isEqualTo(expected.get("task").asText());
             assertThat(episode.declaredLength()).isEqualTo(frames);
-            assertThat(episode.columns().stateKey()).isEqualTo("observation.state");
-            assertThat(episode.columns().gripperDimensions()).containsExactly(3);
+            boolean videoOnly = name.equals(GeneratedDatasets.V21_VIDEO_ONLY);
+            assertThat(episode.columns().stateKey()).isEqualTo(videoOnly ? null : "observation.state");
+            assertThat(episode.columns().gripperDimensions()).isEqualTo(videoOnly ? List.of() : List.of(3));
 
             FrameTable table = reader.readFrames(files, episode);
             assertThat(table.rows()).isEqualTo(frames);
-            assertThat(table.state(0)).hasSize(4);
+            assertThat(table.hasStates()).isEqualTo(!videoOnly);
+            if (!videoOnly) {
+                assertThat(table.state(0)).hasSize(4);
+            }
             for (int row = 0; row < table.rows(); row++) {
                 assertThat(table.frameIndex(row)).isEqualTo(row);
             }

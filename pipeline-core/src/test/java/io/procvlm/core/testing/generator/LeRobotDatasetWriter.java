@@ -91,8 +91,19 @@ public final class LeRobotDatasetWriter {
                 List<EpisodePlan> episodes,
                 int v3DataFileFrames,
                 int v3VideoFileFrames) {
-            this(version, images, codec, width, height, fps, withState, withWristCamera, episodes, v3DataFileFrames,
-                    v3VideoFileFrames, NativeLabels.NONE);
+            this(
+                    version,
+                    images,
+                    codec,
+                    width,
+                    height,
+                    fps,
+                    withState,
+                    withWristCamera,
+                    episodes,
+                    v3DataFileFrames,
+                    v3VideoFileFrames,
+                    NativeLabels.NONE);
         }
     }
 

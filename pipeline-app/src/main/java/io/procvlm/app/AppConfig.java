@@ -6,6 +6,7 @@ import io.procvlm.core.config.ConfigLoader;
 import io.procvlm.core.config.ConfigSchema;
 import io.procvlm.core.config.CoreConfig;
 import io.procvlm.progress.ProgressConfig;
+import io.procvlm.vqa.VqaConfig;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -14,8 +15,11 @@ public final class AppConfig {
     private AppConfig() {}
 
     public static ConfigSchema schema() {
-        return ConfigSchema.of(
-                List.of(CoreConfig.properties(), AnnotatorConfig.properties(), ProgressConfig.properties()));
+        return ConfigSchema.of(List.of(
+                CoreConfig.properties(),
+                AnnotatorConfig.properties(),
+                ProgressConfig.properties(),
+                VqaConfig.properties()));
     }
 
     /** Defaults, then {@code file} (may be null), then {@code --set} overrides. */

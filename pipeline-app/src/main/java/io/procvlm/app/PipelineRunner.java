@@ -24,6 +24,7 @@ import io.procvlm.core.manifest.RunManifest;
 import io.procvlm.core.manifest.StageReport;
 import io.procvlm.core.model.EpisodeRef;
 import io.procvlm.core.model.EpisodeStatus;
+import io.procvlm.core.spark.CorpusTable;
 import io.procvlm.core.spark.EpisodesTable;
 import io.procvlm.core.spark.FeaturesStage;
 import io.procvlm.core.spark.FramesTable;
@@ -33,6 +34,9 @@ import io.procvlm.core.spark.SparkSessions;
 import io.procvlm.core.spark.SparkSettings;
 import io.procvlm.progress.ProgressConfig;
 import io.procvlm.progress.spark.LabelStage;
+import io.procvlm.vqa.VqaConfig;
+import io.procvlm.vqa.VqaTemplates;
+import io.procvlm.vqa.spark.VqaStage;
 import java.io.PrintWriter;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -54,7 +58,9 @@ import org.apache.spark.sql.SparkSession;
 public final class PipelineRunner {
     /** Stages in pipeline order. */
     public static final List<String> STAGES =
-            List.of(IndexStage.NAME, FeaturesStage.NAME, AnnotateStage.NAME, LabelStage.NAME);
+            List.of(IndexStage.NAME, FeaturesStage.NAME, AnnotateStage.NAME, LabelStage.NAME, VqaStage.NAME);
+    /** {@link #STAGES} comma-joined, as a constant for option defaults (a test keeps the two equal). */
+    public static final String ALL_STAGES = "index,features,annotate,label,vqa";
 
     private final Config config;
     private final PrintWriter out;
@@ -82,6 +88,9 @@ public final class PipelineRunner {
                 + UUID.randomUUID().toString().substring(0, 4);
         InspectionConfig inspection = InspectionConfig.from(config);
         FeaturesConfig features = FeaturesConfig.from(config, phashNeeded(config));
+        if (stages.contains(VqaStage.NAME)) {
+            VqaTemplates.load(VqaConfig.from(config).templates()); // a bad setting fails before anything runs
+        }
         RunManifest manifest = RunManifest.start(outputRoot, runId, command, Versions.pipeline());
         manifest.config(config.toFlatMap(), config.longValue(CoreConfig.RUN_SEED));
 
@@ -176,6 +185,20 @@ public final class PipelineRunner {
                         LabelStage.run(spark, outputRoot, progress, config.longValue(CoreConfig.OUTPUT_ROWS_PER_FILE));
                 reports.add(report);
                 manifest.stage(report, runId, fingerprint(LabelStage.NAME, progress.toString()));
+                manifest.write(outputRoot);
+            }
+            if (stages.contains(VqaStage.NAME)) {
+                requireTable(spark, outputRoot, CorpusTable.NAME, "label");
+                VqaConfig vqa = VqaConfig.from(config);
+                StageReport report = VqaStage.run(
+                        spark, outputRoot, vqa, inspection.timestampToleranceFrames(), inspection.decoderThreads());
+                reports.add(report);
+                manifest.stage(
+                        report,
+                        runId,
+                        fingerprint(
+                                VqaStage.NAME,
+                                vqa + "|" + VqaTemplates.load(vqa.templates()).fingerprint()));
                 manifest.write(outputRoot);
             }
             exitCode = exitCode(reports, failedDatasets, scans);

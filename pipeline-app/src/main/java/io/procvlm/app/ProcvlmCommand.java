@@ -2,12 +2,15 @@ package io.procvlm.app;
 
 import io.procvlm.app.commands.AnnotateCommand;
 import io.procvlm.app.commands.ConfigCommand;
+import io.procvlm.app.commands.EvalCommand;
+import io.procvlm.app.commands.ExportCommand;
 import io.procvlm.app.commands.FeaturesCommand;
 import io.procvlm.app.commands.IndexCommand;
 import io.procvlm.app.commands.LabelCommand;
 import io.procvlm.app.commands.RunCommand;
 import io.procvlm.app.commands.ShowCommand;
 import io.procvlm.app.commands.ValidateCommand;
+import io.procvlm.app.commands.VqaCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,6 +30,9 @@ import picocli.CommandLine.Spec;
             FeaturesCommand.class,
             AnnotateCommand.class,
             LabelCommand.class,
+            VqaCommand.class,
+            EvalCommand.class,
+            ExportCommand.class,
             ShowCommand.class,
             ValidateCommand.class,
             ConfigCommand.class

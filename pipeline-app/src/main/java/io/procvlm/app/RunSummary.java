@@ -7,6 +7,7 @@ import io.procvlm.core.manifest.StageReport;
 import io.procvlm.core.manifest.TableInfo;
 import io.procvlm.core.model.EpisodeStatus;
 import io.procvlm.core.spark.FeaturesStage;
+import io.procvlm.vqa.spark.VqaStage;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,7 +37,16 @@ final class RunSummary {
         out.println("Output: " + display(result.outputRoot()));
         for (StageReport report : result.reports()) {
             TableInfo table = report.output();
-            if (table != null) {
+            if (table != null && table.name().equals(VqaStage.NAME)) {
+                out.printf(
+                        Locale.ROOT,
+                        "  %-11s %,d samples, %,d images in %d file(s), %s (README.md, stats.json)%n",
+                        table.name() + "/",
+                        table.rows(),
+                        report.counters().getOrDefault("images", 0).longValue(),
+                        table.files(),
+                        bytes(table.bytes()));
+            } else if (table != null) {
                 out.printf(
                         Locale.ROOT,
                         "  %-11s %,d rows in %d file(s), %s%n",

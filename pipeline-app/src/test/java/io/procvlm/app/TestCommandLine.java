@@ -18,12 +18,15 @@ final class TestCommandLine {
         assertThat(top.exitCode()).isZero();
         assertThat(top.out())
                 .contains("Usage: procvlm", "run", "index", "features", "validate", "config", "Exit codes");
-        for (String command : new String[] {"run", "index", "features", "validate", "config"}) {
+        for (String command : new String[] {
+            "run", "index", "features", "annotate", "label", "vqa", "show", "eval", "export", "validate", "config"
+        }) {
             Cli.Result help = Cli.run(command, "--help");
             assertThat(help.exitCode()).as(command).isZero();
             assertThat(help.out()).as(command).contains("Usage: procvlm " + command, "--config", "--set");
         }
         assertThat(Cli.run("run", "--help").out()).contains("--dataset", "--format", "--out", "--stages");
+        assertThat(String.join(",", PipelineRunner.STAGES)).isEqualTo(PipelineRunner.ALL_STAGES);
     }
 
     @Test
@@ -43,9 +46,9 @@ final class TestCommandLine {
         assertThat(unknownOption.err()).contains("Unknown options: '--datset'", "Possible solutions: --dataset");
         Cli.Result unknownCommand = Cli.run("annotate-everything");
         assertThat(unknownCommand.exitCode()).isEqualTo(2);
-        Cli.Result badStage = Cli.run("run", "--dataset", "x", "--stages", "index,vqa");
+        Cli.Result badStage = Cli.run("run", "--dataset", "x", "--stages", "index,grounding");
         assertThat(badStage.exitCode()).isEqualTo(2);
-        assertThat(badStage.err()).contains("Unknown stage 'vqa' in --stages: the stages are index, features");
+        assertThat(badStage.err()).contains("Unknown stage 'grounding' in --stages: the stages are index, features");
         Cli.Result missingPath = Cli.run("validate");
         assertThat(missingPath.exitCode()).isEqualTo(2);
         assertThat(missingPath.err()).contains("Missing required parameter: 'PATH'");

@@ -55,7 +55,7 @@ final class TestDeterminismAcrossProcesses {
             assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
             assertThat(process.exitValue()).as(Files.readString(log.toPath())).isZero();
         }
-        for (String table : List.of("episodes", "frames", "segments", "corpus")) {
+        for (String table : List.of("episodes", "frames", "segments", "corpus", "vqa")) {
             List<String> files = files(outputs.get(0).resolve(table));
             assertThat(files).isNotEmpty().isEqualTo(files(outputs.get(1).resolve(table)));
             for (String file : files) {
@@ -67,9 +67,13 @@ final class TestDeterminismAcrossProcesses {
         }
     }
 
+    /** Every file under {@code table}, as paths relative to it. */
     private static List<String> files(Path table) throws IOException {
-        try (Stream<Path> files = Files.list(table)) {
-            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        try (Stream<Path> files = Files.walk(table)) {
+            return files.filter(Files::isRegularFile)
+                    .map(p -> table.relativize(p).toString())
+                    .sorted()
+                    .toList();
         }
     }
 }

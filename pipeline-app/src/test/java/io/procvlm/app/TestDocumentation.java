@@ -10,6 +10,7 @@ import io.procvlm.core.spark.EpisodesTable;
 import io.procvlm.core.spark.FramesTable;
 import io.procvlm.core.spark.SegmentsTable;
 import io.procvlm.core.testing.TestData;
+import io.procvlm.vqa.spark.VqaStage;
 import java.io.IOException;
 import java.nio.file.Files;
 import org.apache.spark.sql.types.StructField;
@@ -40,6 +41,13 @@ final class TestDocumentation {
         for (StructField field : CorpusTable.SCHEMA.fields()) {
             assertThat(doc).as("corpus." + field.name()).contains("`" + field.name() + "`");
         }
+        for (StructField field :
+                VqaStage.SAMPLE_SCHEMA.add(VqaStage.IMAGES_COLUMN).fields()) {
+            assertThat(doc).as("vqa samples." + field.name()).contains("`" + field.name() + "`");
+        }
+        for (StructField field : VqaStage.IMAGE_SCHEMA.fields()) {
+            assertThat(doc).as("vqa images." + field.name()).contains("`" + field.name() + "`");
+        }
     }
 
     @Test
@@ -66,8 +74,9 @@ final class TestDocumentation {
     void readmeShowsTheCommands() throws IOException {
         String readme = read("README.md");
         assertThat(readme).contains("scripts/demo", "scripts/test");
-        for (String command :
-                new String[] {"run", "index", "features", "annotate", "label", "show", "validate", "config"}) {
+        for (String command : new String[] {
+            "run", "index", "features", "annotate", "label", "show", "vqa", "eval", "export", "validate", "config"
+        }) {
             assertThat(readme).contains("scripts/procvlm " + command);
         }
         assertThat(read(".ci/run")).contains("scripts/test");

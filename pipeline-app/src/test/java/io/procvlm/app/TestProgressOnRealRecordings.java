@@ -30,8 +30,8 @@ import io.procvlm.core.model.SubtaskSpan;
 import io.procvlm.core.model.TaskOutcome;
 import io.procvlm.core.testing.GeneratedDatasets;
 import io.procvlm.core.testing.TestData;
+import io.procvlm.core.video.DecodedFrame;
 import io.procvlm.core.video.FrameSource;
-import io.procvlm.core.video.GrayFrame;
 import io.procvlm.progress.FrameLabeler;
 import io.procvlm.progress.FrameSignals;
 import io.procvlm.progress.ProgressConfig;
@@ -308,7 +308,7 @@ final class TestProgressOnRealRecordings {
         try (FrameSource source = reader.openFrames(DatasetFiles.at(ref.datasetRoot()), ref, 1);
                 VisualChangeExtractor extractor = new VisualChangeExtractor(FeaturesConfig.defaultsWithPhash())) {
             long ordinal = 0;
-            for (GrayFrame frame; (frame = source.next()) != null; ordinal++) {
+            for (DecodedFrame frame; (frame = source.next()) != null; ordinal++) {
                 changes.add(extractor.next(frame.image()));
                 if (freezeAt.contains(ordinal)) {
                     for (int c = 0; c < copies; c++) {

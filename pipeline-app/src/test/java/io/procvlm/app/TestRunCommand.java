@@ -68,8 +68,15 @@ final class TestRunCommand {
         assertThat(out.resolve("episodes")).isDirectory();
         assertThat(out.resolve("frames")).isDirectory();
         assertThat(out.resolve("_manifest.json")).isRegularFile();
-        assertThat(run.out()).contains("segments/   20 rows", "corpus/     3,023 rows");
+        assertThat(run.out()).contains("segments/   20 rows", "corpus/     3,023 rows", "vqa/        ");
         assertCorpusCurves(out);
+        assertThat(out.resolve("vqa/README.md")).isRegularFile();
+        assertThat(out.resolve("vqa/stats.json")).isRegularFile();
+        assertThat(out.resolve("vqa/ood/progress")).isDirectory();
+        assertThat(out.resolve("vqa/train/images")).isDirectory();
+        assertThat(Files.readString(out.resolve("vqa/README.md")))
+                .startsWith("---\nlicense: apache-2.0\n")
+                .contains("| lerobot-v21-video-only | apache-2.0 |");
 
         Cli.Result show = Cli.run("show", "--out", out.toString(), "--episode", GeneratedDatasets.V20_H264 + "/2");
         assertThat(show.exitCode()).as(show.err()).isZero();

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "run",
         mixinStandardHelpOptions = true,
-        description = "Run the pipeline's stages in order (index, features, annotate, label) over the configured"
+        description = "Run the pipeline's stages in order (" + PipelineRunner.ALL_STAGES + ") over the configured"
                 + " datasets.",
         footer = {
             "",
@@ -38,7 +38,7 @@ public final class RunCommand implements Callable<Integer> {
             paramLabel = "STAGE[,STAGE...]",
             split = ",",
             description = "Stages to run, in pipeline order (default: all: ${DEFAULT-VALUE}).",
-            defaultValue = "index,features,annotate,label")
+            defaultValue = PipelineRunner.ALL_STAGES)
     List<String> stages;
 
     @Spec

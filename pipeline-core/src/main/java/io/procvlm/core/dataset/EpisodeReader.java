@@ -3,6 +3,7 @@ package io.procvlm.core.dataset;
 import io.procvlm.core.io.DatasetFiles;
 import io.procvlm.core.model.EpisodeRef;
 import io.procvlm.core.video.FrameSource;
+import io.procvlm.core.video.PixelMode;
 
 /**
  * Reads one episode's contents inside a Spark task, from its {@link EpisodeRef} alone. Implementations are stateless
@@ -17,9 +18,18 @@ public interface EpisodeReader {
     FrameTable readFrames(DatasetFiles files, EpisodeRef ref);
 
     /**
-     * Opens the episode's exo-camera frames as a stream. The caller closes it.
+     * Opens the episode's exo-camera frames as a stream of luma images. The caller closes it.
      *
      * @throws io.procvlm.core.error.PipelineException with a user error code when the frames cannot be opened
      */
-    FrameSource openFrames(DatasetFiles files, EpisodeRef ref, int decoderThreads);
+    default FrameSource openFrames(DatasetFiles files, EpisodeRef ref, int decoderThreads) {
+        return openFrames(files, ref, decoderThreads, PixelMode.GRAY);
+    }
+
+    /**
+     * Opens the episode's exo-camera frames as a stream in the given pixel mode. The caller closes it.
+     *
+     * @throws io.procvlm.core.error.PipelineException with a user error code when the frames cannot be opened
+     */
+    FrameSource openFrames(DatasetFiles files, EpisodeRef ref, int decoderThreads, PixelMode mode);
 }

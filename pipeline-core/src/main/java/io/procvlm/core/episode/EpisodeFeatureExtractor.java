@@ -14,8 +14,8 @@ import io.procvlm.core.features.VisualChangeExtractor;
 import io.procvlm.core.io.DatasetFiles;
 import io.procvlm.core.model.EpisodeRef;
 import io.procvlm.core.model.Problem;
+import io.procvlm.core.video.DecodedFrame;
 import io.procvlm.core.video.FrameSource;
-import io.procvlm.core.video.GrayFrame;
 import io.procvlm.core.video.VideoInfo;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +58,7 @@ public final class EpisodeFeatureExtractor implements java.io.Serializable {
             try (FrameSource source = reader.openFrames(files, ref, inspection.decoderThreads());
                     VisualChangeExtractor extractor = new VisualChangeExtractor(features)) {
                 int row = 0;
-                for (GrayFrame frame; (frame = source.next()) != null; ) {
+                for (DecodedFrame frame; (frame = source.next()) != null; ) {
                     decoded++;
                     double time = frame.timestamp();
                     while (row < table.rows() && table.timestamp(row) < time - tolerance) {

@@ -22,8 +22,8 @@ import io.procvlm.core.model.EpisodeRef;
 import io.procvlm.core.model.Problem;
 import io.procvlm.core.model.VideoSegment;
 import io.procvlm.core.video.Codecs;
+import io.procvlm.core.video.DecodedFrame;
 import io.procvlm.core.video.FrameSource;
-import io.procvlm.core.video.GrayFrame;
 import io.procvlm.core.video.VideoInfo;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -151,7 +151,7 @@ public final class EpisodeInspector implements java.io.Serializable {
             DatasetFiles files, EpisodeReader reader, EpisodeRef ref, FrameTable table, List<Problem> problems) {
         try (FrameSource source = reader.openFrames(files, ref, 1)) {
             if (ref.camera().storage() == CameraStorage.IMAGE_IN_PARQUET) {
-                GrayFrame first = source.next();
+                DecodedFrame first = source.next();
                 if (first == null) {
                     problems.add(Problem.error(
                             FRAME_COUNT_MISMATCH.name(), "the data file holds no image for this episode"));

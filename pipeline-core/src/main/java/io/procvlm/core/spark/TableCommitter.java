@@ -7,7 +7,6 @@ import io.procvlm.core.io.HadoopConf;
 import io.procvlm.core.io.Locations;
 import io.procvlm.core.manifest.TableInfo;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -61,20 +60,38 @@ public final class TableCommitter {
     public static TableInfo commit(Dataset<Row> table, String outputRoot, String name, long rows) {
         String root = Locations.absolute(outputRoot);
         Path rootPath = new Path(root);
-        String runId = UUID.randomUUID().toString().substring(0, 8);
-        Path staging = new Path(rootPath, "_staging/" + name + "-" + runId);
-        table.write().mode(SaveMode.ErrorIfExists).parquet(staging.toString());
+        Path staging = stagingFolder(rootPath, name);
+        Parts parts = writeParts(table, staging);
+        Path target = publish(staging, rootPath, name);
+        return new TableInfo(name, target.toString(), parts.files(), rows, parts.bytes());
+    }
+
+    /** What {@link #writeParts} wrote. */
+    public record Parts(int files, long bytes) {}
+
+    /** A new, unused staging folder for {@code name} under {@code <root>/_staging/}. */
+    public static Path stagingFolder(Path root, String name) {
+        return new Path(
+                root, "_staging/" + name + "-" + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    /**
+     * Writes {@code table} as Parquet into {@code folder} (which must not exist): part files are renamed to
+     * {@code part-NNNNN.<codec>.parquet} by partition number, footers made canonical, side files removed.
+     */
+    public static Parts writeParts(Dataset<Row> table, Path folder) {
+        table.write().mode(SaveMode.ErrorIfExists).parquet(folder.toString());
         try {
-            FileSystem fileSystem = rootPath.getFileSystem(HadoopConf.get());
-            List<Path> dataFiles = new ArrayList<>();
+            FileSystem fileSystem = folder.getFileSystem(HadoopConf.get());
+            int files = 0;
             long bytes = 0;
-            for (FileStatus status : fileSystem.listStatus(staging)) {
+            for (FileStatus status : fileSystem.listStatus(folder)) {
                 String fileName = status.getPath().getName();
                 Matcher matcher = PART.matcher(fileName);
                 if (status.isFile() && matcher.matches()) {
                     String compression = matcher.group(2) == null ? "" : matcher.group(2);
                     Path target = new Path(
-                            staging,
+                            folder,
                             String.format(
                                     Locale.ROOT,
                                     "part-%05d%s.parquet",
@@ -82,20 +99,33 @@ public final class TableCommitter {
                                     compression));
                     rename(fileSystem, status.getPath(), target);
                     io.procvlm.core.io.ParquetFooters.canonicalize(fileSystem, target);
-                    dataFiles.add(target);
-                    bytes += status.getLen();
+                    files++;
+                    bytes += fileSystem.getFileStatus(target).getLen();
                 } else {
                     fileSystem.delete(status.getPath(), true);
                 }
             }
-            for (FileStatus status : fileSystem.listStatus(staging)) {
+            for (FileStatus status : fileSystem.listStatus(folder)) {
                 String fileName = status.getPath().getName();
                 if (fileName.startsWith(".") || fileName.startsWith("_")) {
                     fileSystem.delete(status.getPath(), true); // checksum and marker files
                 }
             }
+            return new Parts(files, bytes);
+        } catch (IOException e) {
+            throw new PipelineException(STORAGE_IO, "Cannot write " + folder + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Renames the finished {@code staging} folder to {@code <root>/<name>}, moving an existing one aside first and
+     * deleting it after; removes {@code _staging/} when nothing else is left in it.
+     */
+    public static Path publish(Path staging, Path rootPath, String name) {
+        try {
+            FileSystem fileSystem = rootPath.getFileSystem(HadoopConf.get());
             Path target = new Path(rootPath, name);
-            Path previous = new Path(rootPath, "_staging/" + name + "-" + runId + "-previous");
+            Path previous = new Path(staging.getParent(), staging.getName() + "-previous");
             boolean hadPrevious = fileSystem.exists(target);
             if (hadPrevious) {
                 rename(fileSystem, target, previous);
@@ -110,10 +140,10 @@ public final class TableCommitter {
             if (leftovers.length == 0) {
                 fileSystem.delete(stagingRoot, false);
             }
-            return new TableInfo(name, target.toString(), dataFiles.size(), rows, bytes);
+            return target;
         } catch (IOException e) {
             throw new PipelineException(
-                    STORAGE_IO, "Cannot commit table " + name + " under " + root + ": " + e.getMessage(), e);
+                    STORAGE_IO, "Cannot commit " + name + " under " + rootPath + ": " + e.getMessage(), e);
         }
     }
 

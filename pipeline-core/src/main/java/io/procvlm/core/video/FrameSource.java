@@ -11,7 +11,7 @@ public interface FrameSource extends AutoCloseable {
      * @throws io.procvlm.core.error.PipelineException with {@code VIDEO_DECODE_FAILED} or {@code IMAGE_UNDECODABLE}
      *     when a frame cannot be decoded
      */
-    GrayFrame next();
+    DecodedFrame next();
 
     /** What the source knows about the stream (codec, size, declared frame count). */
     VideoInfo info();

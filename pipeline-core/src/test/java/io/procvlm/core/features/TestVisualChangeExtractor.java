@@ -3,7 +3,7 @@ package io.procvlm.core.features;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.procvlm.core.testing.TestData;
-import io.procvlm.core.video.GrayFrame;
+import io.procvlm.core.video.DecodedFrame;
 import io.procvlm.core.video.ffmpeg.FfmpegFrameSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +17,7 @@ final class TestVisualChangeExtractor {
         List<Mat> frames = new ArrayList<>();
         try (FfmpegFrameSource source = FfmpegFrameSource.open(
                 TestData.srcTestData("video/moving-square-h264.mp4").toFile(), 0, Double.NaN, 1, 15)) {
-            for (GrayFrame frame; (frame = source.next()) != null; ) {
+            for (DecodedFrame frame; (frame = source.next()) != null; ) {
                 frames.add(frame.image().clone());
             }
         }

@@ -51,7 +51,7 @@ final class TestFfmpegFrameSource {
                     int frames = 0;
                     double previousMean = -1;
                     boolean changes = false;
-                    for (GrayFrame frame; (frame = source.next()) != null; frames++) {
+                    for (DecodedFrame frame; (frame = source.next()) != null; frames++) {
                         assertThat(frame.ordinal()).isEqualTo(frames);
                         assertThat(frame.timestamp()).isCloseTo(frames / 15.0, offset(1e-4));
                         assertThat(frame.image().cols()).isEqualTo(160);
@@ -83,7 +83,7 @@ final class TestFfmpegFrameSource {
                 .resolve("videos/observation.images.front/chunk-000/file-000.mp4");
         List<Double> whole = new ArrayList<>();
         try (FfmpegFrameSource source = FfmpegFrameSource.open(shard.toFile(), 0, Double.NaN, 1, 15)) {
-            for (GrayFrame frame; (frame = source.next()) != null; ) {
+            for (DecodedFrame frame; (frame = source.next()) != null; ) {
                 whole.add(org.bytedeco
                         .opencv
                         .global
@@ -96,7 +96,7 @@ final class TestFfmpegFrameSource {
         int to = 135 + 100;
         try (FfmpegFrameSource source = FfmpegFrameSource.open(shard.toFile(), from / 15.0, to / 15.0, 1, 15)) {
             int frames = 0;
-            for (GrayFrame frame; (frame = source.next()) != null; frames++) {
+            for (DecodedFrame frame; (frame = source.next()) != null; frames++) {
                 assertThat(frame.timestamp()).isCloseTo(frames / 15.0, offset(1e-4));
                 assertThat(org.bytedeco
                                 .opencv
@@ -122,7 +122,7 @@ final class TestFfmpegFrameSource {
                 org.bytedeco.opencv.opencv_core.Mat difference = new org.bytedeco.opencv.opencv_core.Mat()) {
             grabber.setImageMode(org.bytedeco.javacv.FrameGrabber.ImageMode.GRAY);
             grabber.start();
-            for (GrayFrame frame; (frame = source.next()) != null; ) {
+            for (DecodedFrame frame; (frame = source.next()) != null; ) {
                 org.bytedeco.opencv.opencv_core.Mat reference = converter.convert(grabber.grabImage());
                 org.bytedeco.opencv.global.opencv_core.absdiff(frame.image(), reference, difference);
                 double[] max = new double[1];

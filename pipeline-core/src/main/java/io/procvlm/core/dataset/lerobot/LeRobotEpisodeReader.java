@@ -10,6 +10,7 @@ import io.procvlm.core.model.CameraStorage;
 import io.procvlm.core.model.EpisodeRef;
 import io.procvlm.core.model.VideoSegment;
 import io.procvlm.core.video.FrameSource;
+import io.procvlm.core.video.PixelMode;
 import io.procvlm.core.video.ffmpeg.FfmpegFrameSource;
 
 /** Reads episodes of LeRobot v2.0, v2.1 and v3.0 datasets (video or images in parquet). */
@@ -24,9 +25,9 @@ public final class LeRobotEpisodeReader implements EpisodeReader {
     }
 
     @Override
-    public FrameSource openFrames(DatasetFiles files, EpisodeRef ref, int decoderThreads) {
+    public FrameSource openFrames(DatasetFiles files, EpisodeRef ref, int decoderThreads, PixelMode mode) {
         if (ref.camera().storage() == CameraStorage.IMAGE_IN_PARQUET) {
-            return LeRobotImageFrameSource.open(files, ref);
+            return LeRobotImageFrameSource.open(files, ref, mode);
         }
         VideoSegment segment = ref.video();
         if (!files.exists(segment.path())) {
@@ -37,6 +38,7 @@ public final class LeRobotEpisodeReader implements EpisodeReader {
                 segment.fromTimestamp(),
                 segment.toTimestamp(),
                 decoderThreads,
-                ref.fps());
+                ref.fps(),
+                mode);
     }
 }

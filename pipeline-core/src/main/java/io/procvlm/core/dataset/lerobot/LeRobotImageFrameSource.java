@@ -2,6 +2,7 @@ package io.procvlm.core.dataset.lerobot;
 
 import static io.procvlm.core.error.CoreErrorCode.DATA_FILE_UNREADABLE;
 import static io.procvlm.core.error.CoreErrorCode.IMAGE_UNDECODABLE;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_GRAYSCALE;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 
@@ -10,8 +11,9 @@ import io.procvlm.core.io.DatasetFiles;
 import io.procvlm.core.io.GroupValues;
 import io.procvlm.core.io.ParquetRecords;
 import io.procvlm.core.model.EpisodeRef;
+import io.procvlm.core.video.DecodedFrame;
 import io.procvlm.core.video.FrameSource;
-import io.procvlm.core.video.GrayFrame;
+import io.procvlm.core.video.PixelMode;
 import io.procvlm.core.video.VideoInfo;
 import java.io.IOException;
 import java.util.Set;
@@ -22,7 +24,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * Frames of a dataset that stores encoded images (PNG/JPEG) inside its data parquet files, one per row, decoded with
- * OpenCV to 8-bit luma. Rows are streamed: one image is held at a time.
+ * OpenCV to 8-bit luma or BGR. Rows are streamed: one image is held at a time.
  */
 public final class LeRobotImageFrameSource implements FrameSource {
     private final ParquetRecords records;
@@ -30,21 +32,28 @@ public final class LeRobotImageFrameSource implements FrameSource {
     private final boolean hasTimestamp;
     private final double fps;
     private final String description;
+    private final PixelMode mode;
     private Mat current = new Mat();
     private BytePointer encoded;
     private VideoInfo info;
     private long ordinal;
 
     private LeRobotImageFrameSource(
-            ParquetRecords records, String imageColumn, boolean hasTimestamp, double fps, String description) {
+            ParquetRecords records,
+            String imageColumn,
+            boolean hasTimestamp,
+            double fps,
+            String description,
+            PixelMode mode) {
         this.records = records;
+        this.mode = mode;
         this.imageColumn = imageColumn;
         this.hasTimestamp = hasTimestamp;
         this.fps = fps;
         this.description = description;
     }
 
-    public static LeRobotImageFrameSource open(DatasetFiles files, EpisodeRef ref) {
+    public static LeRobotImageFrameSource open(DatasetFiles files, EpisodeRef ref, PixelMode mode) {
         String path = ref.data().path();
         try {
             MessageType schema = ParquetRecords.schema(files.path(path));
@@ -61,7 +70,7 @@ public final class LeRobotImageFrameSource implements FrameSource {
                     filter ? "episode_index" : null,
                     ref.episodeIndex());
             return new LeRobotImageFrameSource(
-                    records, column, schema.containsField("timestamp"), ref.fps(), path + " column " + column);
+                    records, column, schema.containsField("timestamp"), ref.fps(), path + " column " + column, mode);
         } catch (IOException e) {
             throw new PipelineException(
                     DATA_FILE_UNREADABLE, "Cannot read data file " + path + ": " + e.getMessage(), e);
@@ -69,7 +78,7 @@ public final class LeRobotImageFrameSource implements FrameSource {
     }
 
     @Override
-    public GrayFrame next() {
+    public DecodedFrame next() {
         Group row;
         try {
             row = records.next();
@@ -91,7 +100,8 @@ public final class LeRobotImageFrameSource implements FrameSource {
         }
         encoded = new BytePointer(bytes);
         Mat decoded = imdecode(
-                new Mat(1, bytes.length, org.bytedeco.opencv.global.opencv_core.CV_8UC1, encoded), IMREAD_GRAYSCALE);
+                new Mat(1, bytes.length, org.bytedeco.opencv.global.opencv_core.CV_8UC1, encoded),
+                mode == PixelMode.GRAY ? IMREAD_GRAYSCALE : IMREAD_COLOR);
         if (decoded == null || decoded.empty()) {
             throw new PipelineException(
                     IMAGE_UNDECODABLE, "Row " + ordinal + " of " + description + " holds bytes that are not an image");
@@ -99,7 +109,15 @@ public final class LeRobotImageFrameSource implements FrameSource {
         current.close();
         current = decoded;
         if (info == null) {
-            info = new VideoInfo("image", "opencv-imdecode", decoded.cols(), decoded.rows(), fps, -1, -1, "gray");
+            info = new VideoInfo(
+                    "image",
+                    "opencv-imdecode",
+                    decoded.cols(),
+                    decoded.rows(),
+                    fps,
+                    -1,
+                    -1,
+                    mode == PixelMode.GRAY ? "gray" : "bgr24");
         }
         double timestamp;
         if (hasTimestamp && GroupValues.isPresent(row, "timestamp")) {
@@ -109,7 +127,7 @@ public final class LeRobotImageFrameSource implements FrameSource {
         } else {
             timestamp = ordinal / fps;
         }
-        return new GrayFrame(current, timestamp, ordinal++);
+        return new DecodedFrame(current, timestamp, ordinal++);
     }
 
     @Override

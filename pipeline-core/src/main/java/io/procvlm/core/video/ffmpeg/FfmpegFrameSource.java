@@ -7,8 +7,9 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_core.LUT;
 
 import io.procvlm.core.error.PipelineException;
+import io.procvlm.core.video.DecodedFrame;
 import io.procvlm.core.video.FrameSource;
-import io.procvlm.core.video.GrayFrame;
+import io.procvlm.core.video.PixelMode;
 import io.procvlm.core.video.VideoInfo;
 import java.io.File;
 import java.util.Locale;
@@ -105,13 +106,30 @@ public final class FfmpegFrameSource implements FrameSource {
      */
     public static FfmpegFrameSource open(
             File file, double fromSeconds, double toSeconds, int threads, double expectedFrameRate) {
+        return open(file, fromSeconds, toSeconds, threads, expectedFrameRate, PixelMode.GRAY);
+    }
+
+    /**
+     * As {@link #open(File, double, double, int, double)}, in the given pixel mode: {@link PixelMode#BGR} converts
+     * every frame with swscale.
+     */
+    public static FfmpegFrameSource open(
+            File file, double fromSeconds, double toSeconds, int threads, double expectedFrameRate, PixelMode mode) {
         requireNonNull(file, "file is null");
-        // Open in raw mode; formats whose first plane is not 8-bit luma are reopened with swscale to gray.
-        FFmpegFrameGrabber grabber = start(file, FrameGrabber.ImageMode.RAW, threads);
-        boolean raw = PLANAR_LUMA.contains(grabber.getPixelFormat());
-        if (!raw) {
-            closeQuietly(grabber);
-            grabber = start(file, FrameGrabber.ImageMode.GRAY, threads);
+        requireNonNull(mode, "mode is null");
+        FFmpegFrameGrabber grabber;
+        boolean raw;
+        if (mode == PixelMode.BGR) {
+            grabber = start(file, FrameGrabber.ImageMode.COLOR, threads);
+            raw = false;
+        } else {
+            // Open in raw mode; formats whose first plane is not 8-bit luma are reopened with swscale to gray.
+            grabber = start(file, FrameGrabber.ImageMode.RAW, threads);
+            raw = PLANAR_LUMA.contains(grabber.getPixelFormat());
+            if (!raw) {
+                closeQuietly(grabber);
+                grabber = start(file, FrameGrabber.ImageMode.GRAY, threads);
+            }
         }
         if (grabber.getVideoStream() < 0 || grabber.getImageWidth() <= 0) {
             closeQuietly(grabber);
@@ -159,7 +177,7 @@ public final class FfmpegFrameSource implements FrameSource {
     }
 
     @Override
-    public GrayFrame next() {
+    public DecodedFrame next() {
         if (finished) {
             return null;
         }
@@ -186,7 +204,7 @@ public final class FfmpegFrameSource implements FrameSource {
                 return null;
             }
             Mat image = raw ? luma(frame) : converter.convert(frame);
-            return new GrayFrame(image, seconds - fromSeconds, ordinal++);
+            return new DecodedFrame(image, seconds - fromSeconds, ordinal++);
         }
     }
 

@@ -14,8 +14,8 @@ import io.procvlm.core.model.CameraStorage;
 import io.procvlm.core.model.DatasetFormat;
 import io.procvlm.core.model.EpisodeRef;
 import io.procvlm.core.testing.GeneratedDatasets;
+import io.procvlm.core.video.DecodedFrame;
 import io.procvlm.core.video.FrameSource;
-import io.procvlm.core.video.GrayFrame;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +86,7 @@ final class TestLeRobotReaders {
             }
             try (FrameSource source = reader.openFrames(files, episode, 1)) {
                 int decoded = 0;
-                for (GrayFrame frame; (frame = source.next()) != null; decoded++) {
+                for (DecodedFrame frame; (frame = source.next()) != null; decoded++) {
                     assertThat(frame.timestamp())
                             .as("frame %d of episode %d", decoded, episode.episodeIndex())
                             .isCloseTo(table.timestamp(decoded), org.assertj.core.data.Offset.offset(1e-4));

@@ -13,7 +13,7 @@ import io.procvlm.core.testing.TestData;
 import io.procvlm.core.testing.generator.EpisodeScript;
 import io.procvlm.core.testing.generator.LeRobotDatasetWriter;
 import io.procvlm.core.testing.generator.VideoEncoder;
-import io.procvlm.core.video.GrayFrame;
+import io.procvlm.core.video.DecodedFrame;
 import io.procvlm.core.video.ffmpeg.FfmpegFrameSource;
 import java.io.File;
 import java.io.IOException;
@@ -193,7 +193,7 @@ public final class FeatureBenchmark {
         try (FfmpegFrameSource source = FfmpegFrameSource.open(video.toFile(), 0, Double.NaN, 1, 30);
                 VisualChangeExtractor extractor = new VisualChangeExtractor(config)) {
             double sink = 0;
-            for (GrayFrame frame; (frame = source.next()) != null; frames++) {
+            for (DecodedFrame frame; (frame = source.next()) != null; frames++) {
                 sink += extractor.next(frame.image()).phash();
             }
             if (sink == 42) {

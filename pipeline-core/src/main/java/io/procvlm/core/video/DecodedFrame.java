@@ -3,13 +3,14 @@ package io.procvlm.core.video;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * One decoded frame as an 8-bit luma image at native resolution.
+ * One decoded frame at native resolution: 8-bit luma ({@link PixelMode#GRAY}) or 8-bit BGR ({@link PixelMode#BGR}), as
+ * the source was opened.
  *
  * <p>The frame (and its {@link Mat}) belongs to the {@link FrameSource} that returned it and stays valid only until
  * the next call to {@link FrameSource#next()}; copy the Mat to keep it.
  *
- * @param image 8-bit single-channel image ({@code CV_8UC1}), full range (0-255)
+ * @param image {@code CV_8UC1} full-range luma, or {@code CV_8UC3} BGR
  * @param timestamp seconds from the episode start
  * @param ordinal position of the frame in the episode's decoded sequence, from 0
  */
-public record GrayFrame(Mat image, double timestamp, long ordinal) {}
+public record DecodedFrame(Mat image, double timestamp, long ordinal) {}

@@ -1,0 +1,386 @@
+package io.procvlm.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.procvlm.core.testing.GeneratedDatasets;
+import io.procvlm.core.testing.SharedSpark;
+import io.procvlm.vqa.eval.ProgressAnswers;
+import io.procvlm.vqa.eval.SegmentationAnswers;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowFileReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * ProcVQA end to end on real Spark, real video decode and real files: the shards read back with other readers (a fresh
+ * Spark session, Arrow's IPC reader, OpenCV's JPEG decoder, a JSON parser), splits without leakage, byte-identical
+ * re-runs, materialized shards, the LLaVA export and the evaluation of a perfect and a useless predictor.
+ */
+final class TestVqa {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> FAMILIES = List.of("segmentation", "planning", "progress");
+
+    @TempDir
+    static Path directory;
+
+    static Path out;
+
+    /** The settings of every run here: the image dataset held out, a large test share so every split has episodes. */
+    private static final String[] SETTINGS = {
+        "--set", "vqa.ood-datasets=" + GeneratedDatasets.V21_IMAGES, "--set", "vqa.test-ratio=0.4"
+    };
+
+    private static Cli.Result vqa(Path root, String... extra) {
+        List<String> arguments = new ArrayList<>(List.of("vqa", "--out", root.toString()));
+        arguments.addAll(List.of(SETTINGS));
+        arguments.addAll(List.of(extra));
+        return Cli.run(arguments.toArray(String[]::new));
+    }
+
+    @BeforeAll
+    static void buildOnce() {
+        out = directory.resolve("out");
+        Cli.Result run = Cli.run(
+                "run",
+                "--dataset",
+                GeneratedDatasets.path(GeneratedDatasets.V21_AV1).toString(),
+                "--dataset",
+                GeneratedDatasets.path(GeneratedDatasets.V30_AV1).toString(),
+                "--dataset",
+                GeneratedDatasets.path(GeneratedDatasets.V21_IMAGES).toString(),
+                "--out",
+                out.toString(),
+                SETTINGS[0],
+                SETTINGS[1],
+                SETTINGS[2],
+                SETTINGS[3]);
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).contains("vqa/ ", " samples, ", " images in ");
+    }
+
+    @Test
+    void shardsReadBackWithOtherReaders() throws IOException {
+        SparkSession spark = SharedSpark.get();
+        String vqa = out.resolve("vqa").toString();
+        Dataset<Row> progress = spark.read().parquet(vqa + "/*/progress");
+        assertThat(progress.count()).isPositive();
+        for (Row row : progress.collectAsList()) {
+            String answer = row.getAs("answer");
+            double truth = row.<Double>getAs("progress");
+            assertThat(ProgressAnswers.parse(answer).getAsDouble()).as(answer).isCloseTo(truth, within(0.005));
+            List<Object> frames = row.getList(row.fieldIndex("frame_indices"));
+            assertThat(row.<String>getAs("question").split("<image>", -1)).hasSize(frames.size() + 1);
+            assertThat(frames.get(frames.size() - 1)).isEqualTo(row.<Long>getAs("anchor_frame"));
+        }
+        for (Row row : spark.read().parquet(vqa + "/*/segmentation").collectAsList()) {
+            int shown = row.getList(row.fieldIndex("frame_indices")).size();
+            var segments = SegmentationAnswers.parse(row.getAs("answer")).orElseThrow();
+            assertThat(segments)
+                    .isNotEmpty()
+                    .allSatisfy(segment -> assertThat(segment.end()).isLessThanOrEqualTo(shown));
+        }
+        assertThat(spark.read().parquet(vqa + "/*/planning").count()).isPositive();
+
+        // every frame a sample shows is in its split's image table, and the images decode at the stated size
+        for (String split : List.of("train", "test", "ood")) {
+            Dataset<Row> images = spark.read().parquet(vqa + "/" + split + "/images");
+            Dataset<Row> shown = samples(spark, vqa, split)
+                    .selectExpr("dataset", "episode_index", "explode(frame_indices) AS frame_index")
+                    .distinct();
+            assertThat(shown.count()).as(split).isPositive();
+            assertThat(shown.join(
+                                    images,
+                                    scala.jdk.javaapi.CollectionConverters.asScala(
+                                                    List.of("dataset", "episode_index", "frame_index"))
+                                            .toSeq(),
+                                    "left_anti")
+                            .count())
+                    .as("frames shown but not stored in %s", split)
+                    .isZero();
+            assertThat(images.count()).as("each frame once").isEqualTo(shown.count());
+            for (Row image : images.limit(12).collectAsList()) {
+                byte[] jpeg = image.getStruct(image.fieldIndex("image")).getAs("bytes");
+                try (BytePointer pointer = new BytePointer(jpeg);
+                        Mat encoded = new Mat(1, jpeg.length, org.bytedeco.opencv.global.opencv_core.CV_8UC1, pointer);
+                        Mat decoded = imdecode(encoded, IMREAD_COLOR)) {
+                    assertThat(decoded.cols()).isEqualTo(image.<Integer>getAs("width"));
+                    assertThat(decoded.rows()).isEqualTo(image.<Integer>getAs("height"));
+                    assertThat(Math.max(decoded.cols(), decoded.rows())).isLessThanOrEqualTo(480);
+                    assertThat(decoded.channels()).isEqualTo(3);
+                }
+            }
+        }
+
+        // no episode (qualified by dataset) in two splits; the held-out dataset is the ood split
+        Dataset<Row> membership = samples(spark, vqa, "*")
+                .select("dataset", "episode_index", "split")
+                .distinct();
+        assertThat(membership
+                        .groupBy("dataset", "episode_index")
+                        .count()
+                        .filter("count > 1")
+                        .count())
+                .isZero();
+        assertThat(membership
+                        .filter("split = 'ood'")
+                        .select("dataset")
+                        .distinct()
+                        .collectAsList())
+                .extracting(row -> row.getString(0))
+                .containsExactly(GeneratedDatasets.V21_IMAGES);
+        assertThat(membership.select("split").distinct().count()).isEqualTo(3);
+
+        // the Arrow IPC files hold the same rows, in the same order, as the Parquet shards
+        try (Stream<Path> files = Files.walk(out.resolve("vqa/arrow"))) {
+            List<Path> arrows =
+                    files.filter(p -> p.toString().endsWith(".arrow")).sorted().toList();
+            assertThat(arrows).isNotEmpty();
+            for (Path arrow : arrows) {
+                Path relative = out.resolve("vqa/arrow").relativize(arrow);
+                Path parquet = out.resolve("vqa").resolve(relative.toString().replace(".arrow", ".zstd.parquet"));
+                List<String> parquetIds = spark.read().parquet(parquet.toString()).select("id").collectAsList().stream()
+                        .map(row -> row.getString(0))
+                        .toList();
+                assertThat(arrowIds(arrow)).as(relative.toString()).isEqualTo(parquetIds);
+            }
+        }
+
+        JsonNode stats = JSON.readTree(out.resolve("vqa/stats.json").toFile());
+        assertThat(stats.get("frame-reuse-factor").asDouble()).isGreaterThan(1.0);
+        assertThat(stats.get("bytes-per-sample").asDouble()).isPositive();
+        assertThat(stats.at("/leakage-check/episodes-in-several-splits").asInt())
+                .isZero();
+        String card = Files.readString(out.resolve("vqa/README.md"));
+        assertThat(card)
+                .startsWith("---\nlicense: ")
+                .contains("- config_name: progress\n  default: true\n  data_files:\n")
+                .contains("    path: ood/progress/*.parquet")
+                .contains("| " + GeneratedDatasets.V21_IMAGES + " | ");
+    }
+
+    /** The sample tables of {@code split} (a glob: {@code *} for all), every family. */
+    private static Dataset<Row> samples(SparkSession spark, String vqa, String split) {
+        return spark.read()
+                .parquet(FAMILIES.stream()
+                        .map(family -> vqa + "/" + split + "/" + family)
+                        .toArray(String[]::new));
+    }
+
+    private static List<String> arrowIds(Path file) throws IOException {
+        List<String> ids = new ArrayList<>();
+        try (RootAllocator allocator = new RootAllocator();
+                FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+                ArrowFileReader reader = new ArrowFileReader(channel, allocator)) {
+            VectorSchemaRoot root = reader.getVectorSchemaRoot();
+            while (reader.loadNextBatch()) {
+                VarCharVector id = (VarCharVector) root.getVector("id");
+                for (int i = 0; i < root.getRowCount(); i++) {
+                    ids.add(new String(id.get(i), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return ids;
+    }
+
+    @Test
+    void sameSeedSameBytesOtherSeedSameSplits() throws IOException {
+        Path copy = directory.resolve("reseed");
+        copyTree(out, copy, List.of("episodes", "frames", "segments", "corpus"));
+        Cli.Result again = vqa(copy);
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        Map<String, byte[]> first = files(out.resolve("vqa"));
+        Map<String, byte[]> second = files(copy.resolve("vqa"));
+        assertThat(second.keySet()).isEqualTo(first.keySet());
+        List<String> differing = first.keySet().stream()
+                .filter(name -> !java.util.Arrays.equals(first.get(name), second.get(name)))
+                .toList();
+        assertThat(differing).as("files that differ between two runs").isEmpty();
+
+        Cli.Result reseeded = vqa(copy, "--set", "run.seed=7");
+        assertThat(reseeded.exitCode()).as(reseeded.err()).isZero();
+        SparkSession spark = SharedSpark.get();
+        Dataset<Row> before = samples(spark, out.resolve("vqa").toString(), "*");
+        Dataset<Row> after = samples(spark, copy.resolve("vqa").toString(), "*");
+        assertThat(before.select("id").except(after.select("id")).count())
+                .as("another seed, other samples")
+                .isPositive();
+        Dataset<Row> membershipBefore =
+                before.select("dataset", "episode_index", "split").distinct();
+        Dataset<Row> membershipAfter =
+                after.select("dataset", "episode_index", "split").distinct();
+        assertThat(membershipBefore.except(membershipAfter).count()).isZero();
+        assertThat(membershipAfter.except(membershipBefore).count()).isZero();
+    }
+
+    @Test
+    void materializedShardsEmbedTheImagesInOrder() throws IOException {
+        Path copy = directory.resolve("materialized");
+        copyTree(out, copy, List.of("episodes", "frames", "segments", "corpus"));
+        Cli.Result run = vqa(copy, "--set", "vqa.materialize=true");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        SparkSession spark = SharedSpark.get();
+        Dataset<Row> samples = spark.read().parquet(copy.resolve("vqa") + "/test/progress");
+        Map<String, byte[]> images = new TreeMap<>();
+        for (Row image :
+                spark.read().parquet(copy.resolve("vqa") + "/test/images").collectAsList()) {
+            images.put(
+                    image.getString(0) + "/" + image.getLong(1) + "/" + image.getLong(2),
+                    image.getStruct(5).getAs("bytes"));
+        }
+        for (Row sample : samples.collectAsList()) {
+            List<Object> frames = sample.getList(sample.fieldIndex("frame_indices"));
+            List<Row> embedded = sample.getList(sample.fieldIndex("images"));
+            assertThat(embedded).hasSameSizeAs(frames);
+            for (int i = 0; i < frames.size(); i++) {
+                String key = sample.<String>getAs("dataset") + "/" + sample.<Long>getAs("episode_index") + "/"
+                        + frames.get(i);
+                assertThat(embedded.get(i).<byte[]>getAs("bytes")).isEqualTo(images.get(key));
+                assertThat(embedded.get(i).<String>getAs("path")).endsWith(String.format("%06d.jpg", frames.get(i)));
+            }
+        }
+        assertThat(Files.readString(copy.resolve("vqa/README.md"))).contains("images [{bytes, path}]");
+    }
+
+    @Test
+    void evaluationAndExport() throws IOException {
+        Path llava = directory.resolve("llava");
+        Cli.Result export = Cli.run("export", "--out", out.toString(), "--to", llava.toString());
+        assertThat(export.exitCode()).as(export.err()).isZero();
+        List<String> lines = Files.readAllLines(llava.resolve("test.jsonl"));
+        assertThat(lines).isNotEmpty();
+        Path perfect = directory.resolve("perfect.jsonl");
+        Path useless = directory.resolve("useless.jsonl");
+        List<String> perfectLines = new ArrayList<>();
+        List<String> uselessLines = new ArrayList<>();
+        for (String line : lines) {
+            JsonNode sample = JSON.readTree(line);
+            for (JsonNode image : sample.get("image")) {
+                assertThat(llava.resolve(image.asText())).isRegularFile();
+            }
+            assertThat(sample.at("/conversations/0/from").asText()).isEqualTo("human");
+            String id = sample.get("id").asText();
+            perfectLines.add(JSON.createObjectNode()
+                    .put("id", id)
+                    .put("prediction", sample.at("/conversations/1/value").asText())
+                    .toString());
+            if (!uselessLines.isEmpty()) { // one missing prediction
+                uselessLines.add(JSON.createObjectNode()
+                        .put("id", id)
+                        .put("prediction", "<progress>50%</progress>")
+                        .toString());
+            } else {
+                uselessLines.add("");
+            }
+        }
+        Files.write(perfect, perfectLines);
+        Files.write(useless, uselessLines);
+        Cli.Result best = Cli.run("eval", "--out", out.toString(), "--predictions", perfect.toString());
+        assertThat(best.exitCode()).as(best.err()).isZero();
+        JsonNode scores = JSON.readTree(out.resolve("eval/test.json").toFile());
+        assertThat(scores.at("/progress/voc").asDouble()).isEqualTo(1.0);
+        assertThat(scores.at("/progress/ccc").asDouble()).isCloseTo(1.0, within(1e-6));
+        assertThat(scores.at("/progress/mcc95").asDouble()).isCloseTo(1.0, within(1e-6));
+        assertThat(scores.at("/segmentation/bf1").asDouble()).isEqualTo(1.0);
+        assertThat(scores.at("/planning/score").asDouble()).isEqualTo(1.0);
+        Cli.Result worst = Cli.run(
+                "eval",
+                "--out",
+                out.toString(),
+                "--predictions",
+                useless.toString(),
+                "--report",
+                directory.resolve("useless-scores.json").toString());
+        assertThat(worst.exitCode()).as(worst.err()).isZero();
+        assertThat(worst.out()).contains("1 missing");
+        JsonNode bad = JSON.readTree(directory.resolve("useless-scores.json").toFile());
+        assertThat(bad.at("/progress/voc").asDouble()).isZero();
+        assertThat(bad.at("/segmentation/bf1").asDouble()).isZero();
+
+        Files.writeString(useless, "{\"id\": 3}\n");
+        Cli.Result malformed = Cli.run("eval", "--out", out.toString(), "--predictions", useless.toString());
+        assertThat(malformed.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(malformed.err()).contains("line 1 has no string \"id\"");
+    }
+
+    @Test
+    void anEpisodeWhoseVideoVanishedIsQuarantinedAndLeftOut() throws IOException {
+        Path dataset = GeneratedDatasets.copy(GeneratedDatasets.V21_AV1, directory.resolve("vanishing"));
+        Path root = directory.resolve("vanishing-out");
+        Cli.Result labelled = Cli.run(
+                "run",
+                "--dataset",
+                dataset.toString(),
+                "--out",
+                root.toString(),
+                "--stages",
+                "index,features,annotate,label");
+        assertThat(labelled.exitCode()).as(labelled.err()).isZero();
+        Files.delete(dataset.resolve("videos/chunk-000/observation.images.front/episode_000001.mp4"));
+        Cli.Result run = vqa(root);
+        assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(ExitCodes.PARTIAL);
+        JsonNode manifest = JSON.readTree(root.resolve("_manifest.json").toFile());
+        assertThat(manifest.at("/stages/vqa/quarantined").asInt()).isEqualTo(1);
+        assertThat(manifest.at("/stages/vqa/quarantined-episodes/0/episode").asInt())
+                .isEqualTo(1);
+        assertThat(manifest.at("/stages/vqa/quarantined-episodes/0/code").asText())
+                .isEqualTo("MISSING_VIDEO");
+        SparkSession spark = SharedSpark.get();
+        Dataset<Row> samples = samples(spark, root.resolve("vqa").toString(), "*");
+        assertThat(samples.filter("episode_index = 1").count()).isZero();
+        assertThat(samples.select("episode_index").distinct().count()).isEqualTo(2);
+        assertThat(spark.read()
+                        .parquet(root.resolve("vqa") + "/*/images")
+                        .filter("episode_index = 1")
+                        .count())
+                .isZero();
+    }
+
+    private static Map<String, byte[]> files(Path root) throws IOException {
+        Map<String, byte[]> files = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path file : walk.filter(Files::isRegularFile).toList()) {
+                files.put(root.relativize(file).toString(), Files.readAllBytes(file));
+            }
+        }
+        return files;
+    }
+
+    private static void copyTree(Path from, Path to, List<String> tables) throws IOException {
+        for (String table : tables) {
+            try (Stream<Path> walk = Files.walk(from.resolve(table))) {
+                for (Path source : walk.toList()) {
+                    Path target = to.resolve(from.relativize(source).toString());
+                    if (Files.isDirectory(source)) {
+                        Files.createDirectories(target);
+                    } else {
+                        Files.copy(source, target);
+                    }
+                }
+            }
+        }
+    }
+}

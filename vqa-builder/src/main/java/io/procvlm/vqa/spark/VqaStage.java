@@ -1,0 +1,835 @@
+package io.procvlm.vqa.spark;
+
+import static java.util.Objects.requireNonNull;
+
+import io.procvlm.core.error.CoreErrorCode;
+import io.procvlm.core.error.PipelineException;
+import io.procvlm.core.io.HadoopConf;
+import io.procvlm.core.io.Locations;
+import io.procvlm.core.manifest.EpisodeOutcome;
+import io.procvlm.core.manifest.StageReport;
+import io.procvlm.core.manifest.TableInfo;
+import io.procvlm.core.model.EpisodeRef;
+import io.procvlm.core.model.EpisodeStatus;
+import io.procvlm.core.model.Problem;
+import io.procvlm.core.spark.EpisodesTable;
+import io.procvlm.core.spark.FileBuckets;
+import io.procvlm.core.spark.TableCommitter;
+import io.procvlm.vqa.CorpusFrame;
+import io.procvlm.vqa.EpisodeCorpus;
+import io.procvlm.vqa.EpisodeImages;
+import io.procvlm.vqa.EpisodeSampler;
+import io.procvlm.vqa.Splits;
+import io.procvlm.vqa.VqaCard;
+import io.procvlm.vqa.VqaConfig;
+import io.procvlm.vqa.VqaFamily;
+import io.procvlm.vqa.VqaSample;
+import io.procvlm.vqa.VqaStats;
+import io.procvlm.vqa.VqaTemplates;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.Partitioner;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.CollectionAccumulator;
+import scala.Tuple2;
+
+/**
+ * The {@code vqa} stage: turns ProcCorpus into ProcVQA. One Spark task per episode samples the families
+ * ({@link EpisodeSampler}), then decodes the episode's video once, in colour, for the frames its samples show
+ * ({@link EpisodeImages}). Everything lands under {@code vqa/}, committed atomically:
+ *
+ * <pre>
+ * vqa/&lt;split&gt;/images/part-NNNNN.parquet            each frame shown once: (dataset, episode, frame) -> JPEG
+ * vqa/&lt;split&gt;/&lt;family&gt;/part-NNNNN.parquet        samples, referencing frames by key (and, with
+ *                                                vqa.materialize, embedding them)
+ * vqa/arrow/&lt;split&gt;/&lt;family&gt;/part-NNNNN.arrow    the same rows as Arrow IPC files
+ * vqa/README.md, vqa/stats.json                  the dataset card and its numbers
+ * </pre>
+ *
+ * Shards hold whole episodes; partition numbers are the shard numbers (an exact partitioner), so names and bytes are
+ * the same on every run. An episode whose video cannot be decoded again is quarantined: its samples are left out and
+ * so are its images.
+ */
+public final class VqaStage {
+    public static final String NAME = "vqa";
+    public static final String IMAGES = "images";
+    /** Arrow IPC copies of the sample shards live in their own tree, so Parquet folders hold only Parquet. */
+    public static final String ARROW = "arrow";
+
+    static final StructType IMAGE_STRUCT = new StructType(new StructField[] {
+        DataTypes.createStructField("bytes", DataTypes.BinaryType, true),
+        DataTypes.createStructField("path", DataTypes.StringType, true)
+    });
+    public static final StructType IMAGE_SCHEMA = new StructType(new StructField[] {
+        DataTypes.createStructField("dataset", DataTypes.StringType, false),
+        DataTypes.createStructField("episode_index", DataTypes.LongType, false),
+        DataTypes.createStructField("frame_index", DataTypes.LongType, false),
+        DataTypes.createStructField("width", DataTypes.IntegerType, false),
+        DataTypes.createStructField("height", DataTypes.IntegerType, false),
+        DataTypes.createStructField("image", IMAGE_STRUCT, false)
+    });
+    public static final StructType SAMPLE_SCHEMA = new StructType(new StructField[] {
+        DataTypes.createStructField("id", DataTypes.StringType, false),
+        DataTypes.createStructField("dataset", DataTypes.StringType, false),
+        DataTypes.createStructField("episode_index", DataTypes.LongType, false),
+        DataTypes.createStructField("segment_index", DataTypes.IntegerType, false),
+        DataTypes.createStructField("split", DataTypes.StringType, false),
+        DataTypes.createStructField("family", DataTypes.StringType, false),
+        DataTypes.createStructField("template", DataTypes.StringType, false),
+        DataTypes.createStructField("task", DataTypes.StringType, false),
+        DataTypes.createStructField("frame_indices", DataTypes.createArrayType(DataTypes.LongType, false), false),
+        DataTypes.createStructField("question", DataTypes.StringType, false),
+        DataTypes.createStructField("answer", DataTypes.StringType, false),
+        DataTypes.createStructField("progress", DataTypes.DoubleType, true),
+        DataTypes.createStructField("anchor_frame", DataTypes.LongType, false)
+    });
+    /** The column {@code vqa.materialize} adds: the sample's images, in order, as Hugging Face Image structs. */
+    public static final StructField IMAGES_COLUMN =
+            DataTypes.createStructField("images", DataTypes.createArrayType(IMAGE_STRUCT, false), false);
+
+    private VqaStage() {}
+
+    /** One episode's samples and the frames they show, or why there are none. */
+    record Planned(
+            String key,
+            String dataset,
+            long episode,
+            String split,
+            List<VqaSample> samples,
+            long[] frames,
+            double[] timestamps,
+            EpisodeRef ref,
+            VqaStats stats,
+            Problem problem)
+            implements Serializable {}
+
+    /** What the driver needs of a plan. */
+    record Summary(
+            String key,
+            String dataset,
+            long episode,
+            String split,
+            Map<String, Long> perFamily,
+            int frames,
+            VqaStats stats,
+            Problem problem)
+            implements Serializable {}
+
+    /** Sends each row to the partition its bucket names, so partition numbers are shard numbers. */
+    static final class ExactPartitioner extends Partitioner {
+        private final int partitions;
+
+        ExactPartitioner(int partitions) {
+            this.partitions = partitions;
+        }
+
+        @Override
+        public int numPartitions() {
+            return partitions;
+        }
+
+        @Override
+        public int getPartition(Object key) {
+            return (Integer) key;
+        }
+    }
+
+    public static StageReport run(
+            SparkSession spark, String outputRoot, VqaConfig config, double toleranceFrames, int decoderThreads) {
+        requireNonNull(config, "config is null");
+        long started = System.currentTimeMillis();
+        VqaTemplates templates = VqaTemplates.load(config.templates());
+        String root = Locations.absolute(outputRoot);
+        Map<String, EpisodeRef> refs = new HashMap<>();
+        for (Row row : spark.read()
+                .parquet(root + "/" + EpisodesTable.NAME)
+                .filter("status = 'ok'")
+                .collectAsList()) {
+            EpisodeRef ref = EpisodesTable.toRef(row);
+            refs.put(ref.key(), ref);
+        }
+        JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Broadcast<Map<String, EpisodeRef>> refOf = context.broadcast(refs);
+        EpisodeSampler sampler = new EpisodeSampler(config, templates);
+        JavaRDD<Planned> planned = spark.read()
+                .parquet(root + "/corpus")
+                .select(
+                        "dataset",
+                        "episode_index",
+                        "segment_index",
+                        "frame_index",
+                        "timestamp",
+                        "task",
+                        "subtask",
+                        "progress",
+                        "remaining",
+                        "done")
+                .javaRDD()
+                .groupBy(row -> row.getString(0) + "/" + row.getLong(1))
+                .map(group -> plan(group._1(), group._2(), refOf.value().get(group._1()), sampler, config))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            List<Summary> summaries =
+                    new ArrayList<>(planned.map(VqaStage::summarize).collect());
+            summaries.sort(Comparator.comparing(Summary::key));
+            Path rootPath = new Path(root);
+            Path staging = TableCommitter.stagingFolder(rootPath, NAME);
+
+            // Images: one shard set per split, whole episodes per shard.
+            Map<String, Integer> imageBucket = new HashMap<>();
+            Map<Integer, String> imageFolder = new TreeMap<>();
+            assignBuckets(
+                    summaries,
+                    s -> s.frames(),
+                    s -> s.split() + "/" + IMAGES,
+                    config.imagesPerFile(),
+                    imageBucket,
+                    imageFolder);
+            CollectionAccumulator<String> failures = context.sc().collectionAccumulator("vqa-image-failures");
+            Broadcast<Map<String, Integer>> imageBucketOf = context.broadcast(imageBucket);
+            JavaRDD<Row> imageRows = planned.filter(p -> p.problem() == null && p.frames().length > 0)
+                    .mapToPair(p -> new Tuple2<>(imageBucketOf.value().get(p.key()), p))
+                    .partitionBy(new ExactPartitioner(Math.max(1, imageFolder.size())))
+                    .values()
+                    .mapPartitions(plans -> images(plans, config, toleranceFrames, decoderThreads, failures));
+            Dataset<Row> imageTable = spark.createDataFrame(imageRows, IMAGE_SCHEMA)
+                    .sortWithinPartitions("dataset", "episode_index", "frame_index");
+            Map<String, Long> imageBytes = new TreeMap<>();
+            writeShards(imageTable, staging, "_images", imageFolder, imageBytes);
+            Map<String, Problem> failed = new TreeMap<>();
+            for (String failure : failures.value()) {
+                String[] parts = failure.split("\t", 3);
+                failed.putIfAbsent(parts[0], Problem.error(parts[1], parts[2]));
+            }
+            if (!failed.isEmpty()) {
+                dropImagesOf(spark, staging, imageFolder, failed.keySet(), imageBytes);
+            }
+
+            // Samples: one shard set per split and family.
+            Map<String, Integer> sampleBucket = new HashMap<>();
+            Map<Integer, String> sampleFolder = new TreeMap<>();
+            for (VqaFamily family : config.families()) {
+                assignBuckets(
+                        summaries.stream()
+                                .filter(s -> !failed.containsKey(s.key()))
+                                .toList(),
+                        s -> s.perFamily().getOrDefault(family.id(), 0L),
+                        s -> s.split() + "/" + family.id(),
+                        config.samplesPerFile(),
+                        sampleBucket,
+                        sampleFolder,
+                        family.id());
+            }
+            Broadcast<Map<String, Integer>> sampleBucketOf = context.broadcast(sampleBucket);
+            Broadcast<java.util.Set<String>> failedKeys = context.broadcast(new TreeSet<>(failed.keySet()));
+            JavaRDD<Row> sampleRows = planned.filter(
+                            p -> p.problem() == null && !failedKeys.value().contains(p.key()))
+                    .flatMapToPair(p -> {
+                        List<Tuple2<Integer, Row>> rows = new ArrayList<>();
+                        for (VqaSample sample : p.samples()) {
+                            rows.add(new Tuple2<>(
+                                    sampleBucketOf
+                                            .value()
+                                            .get(p.key() + "\u0000"
+                                                    + sample.family().id()),
+                                    toRow(sample)));
+                        }
+                        return rows.iterator();
+                    })
+                    .partitionBy(new ExactPartitioner(Math.max(1, sampleFolder.size())))
+                    .values();
+            StructType sampleSchema = SAMPLE_SCHEMA;
+            Dataset<Row> samples = spark.createDataFrame(sampleRows, SAMPLE_SCHEMA);
+            if (config.materialize()) {
+                samples = materialize(spark, samples, staging, imageFolder, sampleFolder.size(), sampleBucket);
+                sampleSchema = SAMPLE_SCHEMA.add(IMAGES_COLUMN);
+            }
+            samples = samples.sortWithinPartitions("dataset", "episode_index", "segment_index", "anchor_frame", "id")
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            Map<String, Long> sampleBytes = new TreeMap<>();
+            try {
+                writeShards(samples, staging, "_samples", sampleFolder, sampleBytes);
+                writeArrow(samples, sampleSchema, staging, sampleFolder, sampleBytes);
+            } finally {
+                samples.unpersist(false);
+            }
+            long leaks = leakage(spark, staging, sampleFolder);
+            if (leaks > 0) {
+                throw new PipelineException(
+                        CoreErrorCode.INTERNAL, leaks + " episodes have samples in more than one split");
+            }
+
+            // Card and stats.
+            VqaStats stats = new VqaStats();
+            List<EpisodeOutcome> outcomes = new ArrayList<>();
+            Map<String, Long> uniqueImages = new TreeMap<>();
+            Map<String, Long> tokensPerImage = imageTokens(spark, staging, imageFolder);
+            for (Summary summary : summaries) {
+                Problem problem = summary.problem() != null ? summary.problem() : failed.get(summary.key());
+                if (problem == null) {
+                    stats = stats.plus(summary.stats().withImageTokens(tokensPerImage.getOrDefault(summary.key(), 0L)));
+                    uniqueImages.merge(summary.split(), (long) summary.frames(), Long::sum);
+                    outcomes.add(new EpisodeOutcome(
+                            summary.dataset(),
+                            summary.episode(),
+                            NAME,
+                            EpisodeStatus.OK,
+                            null,
+                            List.of(),
+                            summary.perFamily().values().stream()
+                                    .mapToLong(Long::longValue)
+                                    .sum()));
+                } else {
+                    outcomes.add(new EpisodeOutcome(
+                            summary.dataset(),
+                            summary.episode(),
+                            NAME,
+                            EpisodeStatus.QUARANTINED,
+                            problem,
+                            List.of(),
+                            0));
+                }
+            }
+            outcomes.sort(
+                    Comparator.comparing(EpisodeOutcome::dataset).thenComparingLong(EpisodeOutcome::episodeIndex));
+            Map<String, String> licenses = VqaCard.licenses(refs.values(), config);
+            VqaCard card = new VqaCard(
+                    config,
+                    templates,
+                    stats,
+                    uniqueImages,
+                    imageBytes,
+                    sampleBytes,
+                    new TreeMap<>(sampleFolder.values().stream()
+                            .collect(java.util.stream.Collectors.toMap(f -> f, f -> 1, Integer::sum))),
+                    licenses);
+            writeText(staging, "stats.json", card.statsJson());
+            writeText(staging, "README.md", card.readme());
+            Path target = TableCommitter.publish(staging, rootPath, NAME);
+
+            long totalBytes = imageBytes.values().stream()
+                            .mapToLong(Long::longValue)
+                            .sum()
+                    + sampleBytes.values().stream().mapToLong(Long::longValue).sum();
+            long files = (long) imageFolder.size() + 2L * sampleFolder.size();
+            Map<String, Number> counters = new LinkedHashMap<>();
+            counters.put("samples", stats.sampleCount());
+            counters.put(
+                    "images",
+                    uniqueImages.values().stream().mapToLong(Long::longValue).sum());
+            counters.put("frame-references", stats.frameReferences());
+            stats.bySplitAndFamily()
+                    .forEach((split, byFamily) ->
+                            byFamily.forEach((family, count) -> counters.put(split + "." + family, count)));
+            return new StageReport(
+                    NAME,
+                    outcomes,
+                    new TableInfo(NAME, target.toString(), (int) files, stats.sampleCount(), totalBytes),
+                    started,
+                    System.currentTimeMillis() - started,
+                    counters);
+        } finally {
+            planned.unpersist(false);
+        }
+    }
+
+    static Planned plan(String key, Iterable<Row> rows, EpisodeRef ref, EpisodeSampler sampler, VqaConfig config) {
+        Map<Integer, List<Row>> bySegment = new TreeMap<>();
+        String dataset = null;
+        long episode = -1;
+        for (Row row : rows) {
+            dataset = row.getString(0);
+            episode = row.getLong(1);
+            bySegment.computeIfAbsent(row.getInt(2), k -> new ArrayList<>()).add(row);
+        }
+        if (ref == null) {
+            return failedPlan(
+                    key,
+                    dataset,
+                    episode,
+                    null,
+                    Problem.error(
+                            CoreErrorCode.EPISODE_ROWS_MISSING.name(),
+                            "the episodes table has no ok row for this episode: run index again"));
+        }
+        try {
+            String split = null;
+            List<VqaSample> samples = new ArrayList<>();
+            TreeMap<Long, Double> shown = new TreeMap<>();
+            int spans = 0;
+            for (Map.Entry<Integer, List<Row>> segment : bySegment.entrySet()) {
+                List<Row> segmentRows = segment.getValue();
+                segmentRows.sort(Comparator.comparingLong(row -> row.getLong(3)));
+                List<CorpusFrame> frames = new ArrayList<>(segmentRows.size());
+                Map<Long, Double> timestamps = new HashMap<>();
+                for (Row row : segmentRows) {
+                    frames.add(new CorpusFrame(
+                            row.getLong(3),
+                            row.getDouble(4),
+                            row.getString(6),
+                            row.getDouble(7),
+                            row.getList(8),
+                            row.getBoolean(9)));
+                    timestamps.put(row.getLong(3), row.getDouble(4));
+                }
+                EpisodeCorpus corpus = new EpisodeCorpus(
+                        dataset, episode, segment.getKey(), segmentRows.get(0).getString(5), frames);
+                split = split == null ? Splits.assign(dataset, episode, corpus.task(), config) : split;
+                spans += subtaskRuns(frames);
+                for (VqaSample sample : sampler.sample(corpus)) {
+                    // every segment of an episode goes to the episode's split
+                    VqaSample placed = sample.split().equals(split)
+                            ? sample
+                            : new VqaSample(
+                                    sample.id(),
+                                    sample.dataset(),
+                                    sample.episodeIndex(),
+                                    sample.segmentIndex(),
+                                    split,
+                                    sample.family(),
+                                    sample.template(),
+                                    sample.task(),
+                                    sample.frames(),
+                                    sample.question(),
+                                    sample.answer(),
+                                    sample.progress(),
+                                    sample.anchorFrame());
+                    samples.add(placed);
+                    for (long frame : placed.frames()) {
+                        shown.put(frame, timestamps.get(frame));
+                    }
+                }
+            }
+            long[] frames = new long[shown.size()];
+            double[] timestamps = new double[shown.size()];
+            int i = 0;
+            for (Map.Entry<Long, Double> entry : shown.entrySet()) {
+                frames[i] = entry.getKey();
+                timestamps[i++] = entry.getValue();
+            }
+            VqaStats stats = VqaStats.ofEpisode(split, spans, samples, 0); // image tokens once images exist
+            return new Planned(key, dataset, episode, split, samples, frames, timestamps, ref, stats, null);
+        } catch (PipelineException e) {
+            return failedPlan(
+                    key, dataset, episode, ref, Problem.error(e.errorCode().name(), e.getMessage()));
+        } catch (RuntimeException e) {
+            return failedPlan(
+                    key,
+                    dataset,
+                    episode,
+                    ref,
+                    Problem.error(CoreErrorCode.INTERNAL.name(), "Unexpected failure sampling: " + e));
+        }
+    }
+
+    private static Planned failedPlan(String key, String dataset, long episode, EpisodeRef ref, Problem problem) {
+        return new Planned(key, dataset, episode, null, List.of(), new long[0], new double[0], ref, null, problem);
+    }
+
+    private static int subtaskRuns(List<CorpusFrame> frames) {
+        int runs = 0;
+        for (int i = 0; i < frames.size(); i++) {
+            if (frames.get(i).inSubtask()
+                    && (i == 0
+                            || !frames.get(i).subtask().equals(frames.get(i - 1).subtask()))) {
+                runs++;
+            }
+        }
+        return runs;
+    }
+
+    private static Summary summarize(Planned plan) {
+        Map<String, Long> perFamily = new TreeMap<>();
+        for (VqaSample sample : plan.samples()) {
+            perFamily.merge(sample.family().id(), 1L, Long::sum);
+        }
+        return new Summary(
+                plan.key(),
+                plan.dataset(),
+                plan.episode(),
+                plan.split(),
+                perFamily,
+                plan.frames().length,
+                plan.stats(),
+                plan.problem());
+    }
+
+    /**
+     * Gives every good episode a shard number per folder ({@link FileBuckets}: whole episodes, about
+     * {@code perFile} rows each), numbered globally so that each partition belongs to one folder.
+     */
+    private static void assignBuckets(
+            List<Summary> summaries,
+            java.util.function.ToLongFunction<Summary> rows,
+            java.util.function.Function<Summary, String> folder,
+            long perFile,
+            Map<String, Integer> bucketOf,
+            Map<Integer, String> folderOf,
+            String... keySuffix) {
+        Map<String, List<Summary>> byFolder = new TreeMap<>();
+        for (Summary summary : summaries) {
+            if (summary.problem() == null && rows.applyAsLong(summary) > 0) {
+                byFolder.computeIfAbsent(folder.apply(summary), k -> new ArrayList<>())
+                        .add(summary);
+            }
+        }
+        for (Map.Entry<String, List<Summary>> entry : byFolder.entrySet()) {
+            List<String> keys = entry.getValue().stream().map(Summary::key).toList();
+            List<Long> counts = entry.getValue().stream().map(rows::applyAsLong).toList();
+            FileBuckets.Assignment assignment = FileBuckets.assign(keys, counts, perFile);
+            int offset = folderOf.size();
+            for (int b = 0; b < assignment.files(); b++) {
+                folderOf.put(offset + b, entry.getKey());
+            }
+            String suffix = keySuffix.length == 0 ? "" : "\u0000" + keySuffix[0];
+            assignment.bucketOf().forEach((key, bucket) -> bucketOf.put(key + suffix, offset + bucket));
+        }
+    }
+
+    /** Decodes and encodes the images of a partition's episodes, one episode at a time, streaming. */
+    private static Iterator<Row> images(
+            Iterator<Planned> plans,
+            VqaConfig config,
+            double toleranceFrames,
+            int threads,
+            CollectionAccumulator<String> failures) {
+        return new Iterator<>() {
+            private Planned current;
+            private EpisodeImages episode;
+            private Row pending;
+
+            @Override
+            public boolean hasNext() {
+                while (pending == null) {
+                    if (episode == null) {
+                        if (!plans.hasNext()) {
+                            return false;
+                        }
+                        current = plans.next();
+                        try {
+                            episode = new EpisodeImages(
+                                    current.ref(),
+                                    current.frames(),
+                                    current.timestamps(),
+                                    toleranceFrames,
+                                    threads,
+                                    config);
+                            TaskContext task = TaskContext.get();
+                            EpisodeImages opened = episode;
+                            if (task != null) {
+                                task.addTaskCompletionListener(
+                                        (org.apache.spark.util.TaskCompletionListener) context -> opened.close());
+                            }
+                        } catch (PipelineException e) {
+                            failures.add(current.key() + "\t" + e.errorCode().name() + "\t" + e.getMessage());
+                            episode = null;
+                            continue;
+                        }
+                    }
+                    try {
+                        if (episode.hasNext()) {
+                            EpisodeImages.Image image = episode.next();
+                            pending = RowFactory.create(
+                                    current.dataset(),
+                                    current.episode(),
+                                    image.frameIndex(),
+                                    image.jpeg().width(),
+                                    image.jpeg().height(),
+                                    RowFactory.create(image.jpeg().bytes(), imagePath(current, image.frameIndex())));
+                        } else {
+                            episode.close();
+                            episode = null;
+                        }
+                    } catch (PipelineException e) {
+                        failures.add(current.key() + "\t" + e.errorCode().name() + "\t" + e.getMessage());
+                        episode.close();
+                        episode = null;
+                    }
+                }
+                return true;
+            }
+
+            @Override
+            public Row next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                Row row = pending;
+                pending = null;
+                return row;
+            }
+        };
+    }
+
+    /** The image's name in exports and Hugging Face Image structs: {@code <dataset>/<episode>/<frame>.jpg}. */
+    static String imagePath(Planned plan, long frame) {
+        return String.format(Locale.ROOT, "%s/%06d/%06d.jpg", plan.dataset(), plan.episode(), frame);
+    }
+
+    static Row toRow(VqaSample sample) {
+        return RowFactory.create(
+                sample.id(),
+                sample.dataset(),
+                sample.episodeIndex(),
+                sample.segmentIndex(),
+                sample.split(),
+                sample.family().id(),
+                sample.template(),
+                sample.task(),
+                sample.frames().stream().mapToLong(Long::longValue).toArray(),
+                sample.question(),
+                sample.answer(),
+                Double.isNaN(sample.progress()) ? null : sample.progress(),
+                sample.anchorFrame());
+    }
+
+    /**
+     * Writes a table whose partition numbers are global shard numbers into {@code staging/<scratch>}, then moves each
+     * part file to its folder ({@code folderOf}), renumbered from 0 within the folder.
+     */
+    private static void writeShards(
+            Dataset<Row> table,
+            Path staging,
+            String scratch,
+            Map<Integer, String> folderOf,
+            Map<String, Long> bytesPerFolder) {
+        Path scratchFolder = new Path(staging, scratch);
+        TableCommitter.writeParts(table, scratchFolder);
+        moveParts(scratchFolder, ".parquet", staging, folderOf, bytesPerFolder);
+    }
+
+    private static void moveParts(
+            Path scratchFolder,
+            String extension,
+            Path staging,
+            Map<Integer, String> folderOf,
+            Map<String, Long> bytesPerFolder) {
+        try {
+            FileSystem fileSystem = staging.getFileSystem(HadoopConf.get());
+            Map<Integer, Integer> localNumber = localNumbers(folderOf);
+            if (fileSystem.exists(scratchFolder)) {
+                for (FileStatus status : fileSystem.listStatus(scratchFolder)) {
+                    String name = status.getPath().getName();
+                    if (!name.startsWith("part-") || !name.endsWith(extension)) {
+                        continue;
+                    }
+                    int partition = Integer.parseInt(name.substring(5, 10));
+                    String folder = folderOf.get(partition);
+                    if (folder == null) {
+                        throw new IllegalStateException("No shard folder for partition " + partition);
+                    }
+                    String suffix = name.substring(10);
+                    Path target = new Path(
+                            new Path(staging, folder),
+                            String.format(Locale.ROOT, "part-%05d%s", localNumber.get(partition), suffix));
+                    fileSystem.mkdirs(target.getParent());
+                    if (!fileSystem.rename(status.getPath(), target)) {
+                        throw new IOException("rename " + status.getPath() + " to " + target + " failed");
+                    }
+                    bytesPerFolder.merge(folder, status.getLen(), Long::sum);
+                }
+                fileSystem.delete(scratchFolder, true);
+            }
+        } catch (IOException e) {
+            throw new PipelineException(
+                    CoreErrorCode.STORAGE_IO, "Cannot arrange ProcVQA shards: " + e.getMessage(), e);
+        }
+    }
+
+    /** Global shard number -> number within its folder. */
+    private static Map<Integer, Integer> localNumbers(Map<Integer, String> folderOf) {
+        Map<Integer, Integer> local = new HashMap<>();
+        Map<String, Integer> next = new HashMap<>();
+        for (Map.Entry<Integer, String> entry : new TreeMap<>(folderOf).entrySet()) {
+            int number = next.merge(entry.getValue(), 1, Integer::sum) - 1;
+            local.put(entry.getKey(), number);
+        }
+        return local;
+    }
+
+    /** Writes every partition of {@code samples} as {@code part-NNNNN.arrow} beside its Parquet file. */
+    private static void writeArrow(
+            Dataset<Row> samples,
+            StructType schema,
+            Path staging,
+            Map<Integer, String> folderOf,
+            Map<String, Long> bytesPerFolder) {
+        String scratch = new Path(staging, "_arrow").toString();
+        samples.javaRDD().foreachPartition(rows -> {
+            if (!rows.hasNext()) {
+                return;
+            }
+            Path target =
+                    new Path(scratch, String.format(Locale.ROOT, "part-%05d.arrow", TaskContext.getPartitionId()));
+            FileSystem fileSystem = target.getFileSystem(HadoopConf.get());
+            try (FSDataOutputStream out = fileSystem.create(target, true)) {
+                ArrowShards.write(schema, rows, out);
+            }
+        });
+        Map<Integer, String> arrowFolderOf = new TreeMap<>();
+        folderOf.forEach((partition, folder) -> arrowFolderOf.put(partition, ARROW + "/" + folder));
+        moveParts(new Path(scratch), ".arrow", staging, arrowFolderOf, bytesPerFolder);
+    }
+
+    /**
+     * Embeds each sample's images: the images tables just written are joined on (dataset, episode, frame) and
+     * gathered back in frame order; rows are then sent back to their shard.
+     */
+    private static Dataset<Row> materialize(
+            SparkSession spark,
+            Dataset<Row> samples,
+            Path staging,
+            Map<Integer, String> imageFolder,
+            int shards,
+            Map<String, Integer> sampleBucket) {
+        List<String> folders = new ArrayList<>(new TreeSet<>(imageFolder.values()));
+        Dataset<Row> images = null;
+        for (String folder : folders) {
+            Dataset<Row> part = spark.read().parquet(new Path(staging, folder).toString());
+            images = images == null ? part : images.unionByName(part);
+        }
+        if (images == null) {
+            return samples.withColumn(IMAGES_COLUMN.name(), functions.array().cast(IMAGES_COLUMN.dataType()));
+        }
+        Dataset<Row> exploded = samples.select(
+                functions.col("id"),
+                functions.col("dataset"),
+                functions.col("episode_index"),
+                functions.posexplode(functions.col("frame_indices")).as(new String[] {"position", "frame_index"}));
+        Dataset<Row> gathered = exploded.join(
+                        images.select("dataset", "episode_index", "frame_index", "image"),
+                        scala.jdk.javaapi.CollectionConverters.asScala(
+                                        List.of("dataset", "episode_index", "frame_index"))
+                                .toSeq())
+                .groupBy("id")
+                .agg(functions
+                        .sort_array(functions.collect_list(
+                                functions.struct(functions.col("position"), functions.col("image"))))
+                        .as("ordered"))
+                .select(
+                        functions.col("id"),
+                        functions
+                                .transform(functions.col("ordered"), entry -> entry.getField("image"))
+                                .as(IMAGES_COLUMN.name()));
+        Dataset<Row> joined = samples.join(gathered, "id");
+        StructType schema = SAMPLE_SCHEMA.add(IMAGES_COLUMN);
+        Dataset<Row> ordered = joined.select(java.util.Arrays.stream(schema.fieldNames())
+                .map(functions::col)
+                .toArray(org.apache.spark.sql.Column[]::new));
+        JavaRDD<Row> rebucketed = ordered.javaRDD()
+                .mapToPair(row -> new Tuple2<>(
+                        sampleBucket.get(row.getString(1) + "/" + row.getLong(2) + "\u0000" + row.getString(5)), row))
+                .partitionBy(new ExactPartitioner(Math.max(1, shards)))
+                .values();
+        return spark.createDataFrame(rebucketed, schema);
+    }
+
+    /** Rewrites the images of the splits that hold failed episodes without them. */
+    private static void dropImagesOf(
+            SparkSession spark,
+            Path staging,
+            Map<Integer, String> imageFolder,
+            java.util.Set<String> failedKeys,
+            Map<String, Long> imageBytes) {
+        try {
+            FileSystem fileSystem = staging.getFileSystem(HadoopConf.get());
+            for (String folder : new TreeSet<>(imageFolder.values())) {
+                Path path = new Path(staging, folder);
+                if (!fileSystem.exists(path)) {
+                    continue;
+                }
+                List<String> keys = new ArrayList<>(failedKeys);
+                Dataset<Row> kept = spark.read()
+                        .parquet(path.toString())
+                        .filter(functions.not(functions
+                                .concat_ws("/", functions.col("dataset"), functions.col("episode_index"))
+                                .isin(keys.toArray())));
+                Path rewritten = new Path(staging, "_rewrite");
+                TableCommitter.writeParts(kept.coalesce(Math.max(1, fileSystem.listStatus(path).length)), rewritten);
+                fileSystem.delete(path, true);
+                fileSystem.rename(rewritten, path);
+                long bytes = 0;
+                for (FileStatus status : fileSystem.listStatus(path)) {
+                    bytes += status.getLen();
+                }
+                imageBytes.put(folder, bytes);
+            }
+        } catch (IOException e) {
+            throw new PipelineException(CoreErrorCode.STORAGE_IO, "Cannot rewrite image shards: " + e.getMessage(), e);
+        }
+    }
+
+    /** Estimated model tokens of one image of each episode, from the stored image sizes. */
+    private static Map<String, Long> imageTokens(SparkSession spark, Path staging, Map<Integer, String> imageFolder) {
+        Map<String, Long> tokens = new HashMap<>();
+        for (String folder : new TreeSet<>(imageFolder.values())) {
+            for (Row row : spark.read()
+                    .parquet(new Path(staging, folder).toString())
+                    .groupBy("dataset", "episode_index")
+                    .agg(functions.max("width"), functions.max("height"))
+                    .collectAsList()) {
+                tokens.put(row.getString(0) + "/" + row.getLong(1), VqaStats.imageTokens(row.getInt(2), row.getInt(3)));
+            }
+        }
+        return tokens;
+    }
+
+    /** Episodes (dataset + episode) that appear in more than one split of the written sample tables. */
+    private static long leakage(SparkSession spark, Path staging, Map<Integer, String> sampleFolder) {
+        Dataset<Row> all = null;
+        for (String folder : new TreeSet<>(sampleFolder.values())) {
+            Dataset<Row> part = spark.read()
+                    .parquet(new Path(staging, folder).toString())
+                    .select("dataset", "episode_index", "split");
+            all = all == null ? part : all.union(part);
+        }
+        if (all == null) {
+            return 0;
+        }
+        return all.distinct()
+                .groupBy("dataset", "episode_index")
+                .count()
+                .filter("count > 1")
+                .count();
+    }
+
+    private static void writeText(Path folder, String name, String text) {
+        try {
+            FileSystem fileSystem = folder.getFileSystem(HadoopConf.get());
+            fileSystem.mkdirs(folder);
+            try (FSDataOutputStream out = fileSystem.create(new Path(folder, name), true)) {
+                out.write(text.getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new PipelineException(CoreErrorCode.STORAGE_IO, "Cannot write " + name + ": " + e.getMessage(), e);
+        }
+    }
+}

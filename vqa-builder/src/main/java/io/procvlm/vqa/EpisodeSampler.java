@@ -136,7 +136,7 @@ public final class EpisodeSampler implements java.io.Serializable {
         for (int i = 0; i < sampled.size(); i++) {
             question.append("<frame ").append(i).append(">\n<image>\n");
         }
-        question.append(templates.fill(template, Map.of("task", corpus.task())));
+        question.append(templates.fill(template, Map.of("task", taskText(corpus))));
         out.add(new VqaSample(
                 corpus.key() + "/segmentation/" + template + "/" + anchor,
                 corpus.dataset(),
@@ -232,7 +232,7 @@ public final class EpisodeSampler implements java.io.Serializable {
             question.append("<image>\n");
             shown.add(frames.get(position).frameIndex());
         }
-        question.append(templates.fill(template, Map.of("task", corpus.task())));
+        question.append(templates.fill(template, Map.of("task", taskText(corpus))));
         long anchor = shown.get(shown.size() - 1);
         return new VqaSample(
                 corpus.key() + "/" + family.id() + "/" + template + "/" + anchor,
@@ -281,7 +281,12 @@ public final class EpisodeSampler implements java.io.Serializable {
     }
 
     private String reason(EpisodeCorpus corpus) {
-        return templates.fill("finished-reason", Map.of("task", corpus.task()));
+        return templates.fill("finished-reason", Map.of("task", taskText(corpus)));
+    }
+
+    /** The task text as templates quote it: without its final period ("... the task "Pick up the cup"."). */
+    static String taskText(EpisodeCorpus corpus) {
+        return corpus.task().strip().replaceAll("[.\\s]+$", "");
     }
 
     /** Maximal runs of frames inside subtasks, as [start, end) positions. */

@@ -74,7 +74,7 @@ final class TestEpisodeSampler {
         assertThat(whole.template()).isEqualTo("a1");
         assertThat(whole.question())
                 .startsWith("<frame 0>\n<image>\n<frame 1>\n<image>\n")
-                .contains("Pick up the cup.");
+                .contains("the task \"Pick up the cup\".");
         assertThat(whole.frames().size()).isBetween(32, 100);
         JsonNode segments = new ObjectMapper().readTree(whole.answer());
         assertThat(segments).hasSize(4);
@@ -105,7 +105,7 @@ final class TestEpisodeSampler {
             long next = planning.anchorFrame() + 1;
             if (next >= 180) {
                 assertThat(planning.answer())
-                        .isEqualTo("No action required. The task \"Pick up the cup.\" has been completed and no atomic"
+                        .isEqualTo("No action required. The task \"Pick up the cup\" has been completed and no atomic"
                                 + " action remains.");
             } else if (planning.template().equals("b1")) {
                 assertThat(planning.answer()).isIn((Object[]) PLAN);

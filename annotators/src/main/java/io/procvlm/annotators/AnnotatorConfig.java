@@ -25,9 +25,10 @@ public final class AnnotatorConfig {
                 enumValue(
                         ANNOTATOR,
                         "auto",
-                        List.of("auto", "kinematic", "native", "imported"),
+                        List.of("auto", "kinematic", "native", "imported", "vlm"),
                         "Subtask annotator: kinematic (no model, no GPU), native (labels shipped with the dataset),"
-                                + " imported (annotate.labels-file), or auto = native where a dataset ships labels,"
+                                + " imported (annotate.labels-file), vlm (a vision-language model behind"
+                                + " annotate.vlm.endpoints), or auto = native where a dataset ships labels,"
                                 + " kinematic elsewhere"),
                 string(
                         VOCABULARY,

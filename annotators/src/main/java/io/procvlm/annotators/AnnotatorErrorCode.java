@@ -1,5 +1,6 @@
 package io.procvlm.annotators;
 
+import static io.procvlm.core.error.ErrorType.EXTERNAL;
 import static io.procvlm.core.error.ErrorType.USER_ERROR;
 
 import io.procvlm.core.error.ErrorCode;
@@ -17,7 +18,18 @@ public enum AnnotatorErrorCode implements ErrorCodeSupplier {
     /** The imported labels file has no entry for this episode. */
     IMPORTED_LABELS_MISSING(4, USER_ERROR),
     /** The imported labels file cannot be read or holds invalid spans. */
-    IMPORTED_LABELS_INVALID(5, USER_ERROR);
+    IMPORTED_LABELS_INVALID(5, USER_ERROR),
+    /**
+     * No VLM endpoint answered: retries exhausted on timeouts, connection errors, 429 or 5xx, or every endpoint's
+     * circuit is open.
+     */
+    VLM_UNAVAILABLE(6, EXTERNAL),
+    /** A VLM endpoint refused the request (4xx other than 429: bad request, authentication, unknown model). */
+    VLM_REQUEST_REJECTED(7, USER_ERROR),
+    /** The VLM's answer could not be parsed or validated, even after the allowed repair requests. */
+    VLM_ANSWER_INVALID(8, EXTERNAL),
+    /** The VLM response cache cannot be read or written. */
+    VLM_CACHE_IO(9, EXTERNAL);
 
     private final ErrorCode errorCode;
 

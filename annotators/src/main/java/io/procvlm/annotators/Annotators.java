@@ -7,6 +7,11 @@ import io.procvlm.annotators.kinematic.KinematicAnnotator;
 import io.procvlm.annotators.labels.ImportedLabels;
 import io.procvlm.annotators.labels.ImportedLabelsAnnotator;
 import io.procvlm.annotators.labels.NativeAnnotator;
+import io.procvlm.annotators.vlm.VlmAnnotator;
+import io.procvlm.annotators.vlm.VlmClients;
+import io.procvlm.annotators.vlm.VlmConfig;
+import io.procvlm.annotators.vlm.VlmPrompts;
+import io.procvlm.annotators.vlm.VlmSettings;
 import io.procvlm.core.config.Config;
 import io.procvlm.core.error.PipelineException;
 import java.nio.file.Files;
@@ -22,9 +27,21 @@ public final class Annotators {
             case "kinematic" -> kinematic(config);
             case "native" -> new NativeAnnotator(config.string(AnnotatorConfig.NATIVE_SOURCE));
             case "imported" -> imported(config);
+            case "vlm" -> vlm(config);
             default ->
                 new AutoAnnotator(new NativeAnnotator(config.string(AnnotatorConfig.NATIVE_SOURCE)), kinematic(config));
         };
+    }
+
+    /** The VLM annotator; its settings and prompts are checked here, before anything runs. */
+    static VlmAnnotator vlm(Config config) {
+        VlmSettings settings = VlmConfig.settings(config);
+        return new VlmAnnotator(
+                settings,
+                vocabulary(config),
+                VlmPrompts.load(settings.prompts()),
+                config.doubleValue(io.procvlm.core.config.CoreConfig.VIDEO_TIMESTAMP_TOLERANCE),
+                VlmClients::shared);
     }
 
     static KinematicAnnotator kinematic(Config config) {

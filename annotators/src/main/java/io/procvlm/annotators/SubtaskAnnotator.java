@@ -16,4 +16,20 @@ public interface SubtaskAnnotator extends Serializable {
     String id();
 
     SegmentAnnotation annotate(AnnotationInput input);
+
+    /**
+     * {@link #annotate} and what it cost: requests sent, cache hits, tokens, ... ({@code usage} counters add up into
+     * the stage's manifest counters). Annotators that call no service report nothing.
+     */
+    default AnnotationResult annotateWithUsage(AnnotationInput input) {
+        return new AnnotationResult(annotate(input), java.util.Map.of());
+    }
+
+    /**
+     * How many episodes one Spark task should annotate at once: 1 for CPU-bound annotators; more for annotators that
+     * mostly wait on a remote service, so that requests in flight reach the service's configured concurrency.
+     */
+    default int parallelism() {
+        return 1;
+    }
 }

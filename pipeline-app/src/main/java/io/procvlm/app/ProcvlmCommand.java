@@ -7,6 +7,7 @@ import io.procvlm.app.commands.ExportCommand;
 import io.procvlm.app.commands.FeaturesCommand;
 import io.procvlm.app.commands.IndexCommand;
 import io.procvlm.app.commands.LabelCommand;
+import io.procvlm.app.commands.PlanCommand;
 import io.procvlm.app.commands.RunCommand;
 import io.procvlm.app.commands.ShowCommand;
 import io.procvlm.app.commands.ValidateCommand;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Spec;
             LabelCommand.class,
             VqaCommand.class,
             EvalCommand.class,
+            PlanCommand.class,
             ExportCommand.class,
             ShowCommand.class,
             ValidateCommand.class,

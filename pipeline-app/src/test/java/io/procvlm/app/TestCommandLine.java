@@ -19,7 +19,18 @@ final class TestCommandLine {
         assertThat(top.out())
                 .contains("Usage: procvlm", "run", "index", "features", "validate", "config", "Exit codes");
         for (String command : new String[] {
-            "run", "index", "features", "annotate", "label", "vqa", "show", "eval", "export", "validate", "config"
+            "run",
+            "index",
+            "features",
+            "annotate",
+            "label",
+            "vqa",
+            "show",
+            "eval",
+            "export",
+            "plan",
+            "validate",
+            "config"
         }) {
             Cli.Result help = Cli.run(command, "--help");
             assertThat(help.exitCode()).as(command).isZero();

@@ -75,7 +75,18 @@ final class TestDocumentation {
         String readme = read("README.md");
         assertThat(readme).contains("scripts/demo", "scripts/test");
         for (String command : new String[] {
-            "run", "index", "features", "annotate", "label", "show", "vqa", "eval", "export", "validate", "config"
+            "run",
+            "index",
+            "features",
+            "annotate",
+            "label",
+            "show",
+            "vqa",
+            "eval",
+            "export",
+            "plan",
+            "validate",
+            "config"
         }) {
             assertThat(readme).contains("scripts/procvlm " + command);
         }

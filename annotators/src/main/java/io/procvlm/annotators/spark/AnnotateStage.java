@@ -3,6 +3,7 @@ package io.procvlm.annotators.spark;
 import static java.util.Objects.requireNonNull;
 
 import io.procvlm.annotators.AnnotationInput;
+import io.procvlm.annotators.AnnotationResult;
 import io.procvlm.annotators.SubtaskAnnotator;
 import io.procvlm.core.episode.EpisodeFrames;
 import io.procvlm.core.error.CoreErrorCode;
@@ -42,7 +43,13 @@ public final class AnnotateStage {
 
     /** One episode's result: an annotation, or why there is none. */
     record Annotated(
-            String key, String dataset, long episode, String annotator, SegmentAnnotation annotation, Problem problem)
+            String key,
+            String dataset,
+            long episode,
+            String annotator,
+            SegmentAnnotation annotation,
+            Problem problem,
+            Map<String, Long> usage)
             implements Serializable {}
 
     public static StageReport run(
@@ -55,9 +62,10 @@ public final class AnnotateStage {
         }
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<Map<String, EpisodeRef>> refOf = context.broadcast(refs);
+        int parallelism = annotator.parallelism();
         JavaRDD<Annotated> results = FramesTable.byEpisode(spark, outputRoot)
                 .filter(pair -> refOf.value().containsKey(pair._1()))
-                .map(pair -> annotate(refOf.value().get(pair._1()), pair._2(), annotator))
+                .mapPartitions(pairs -> annotateAll(pairs, refOf.value(), annotator, parallelism))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {
             List<Annotated> collected = new ArrayList<>(
@@ -101,6 +109,8 @@ public final class AnnotateStage {
                 if (result.problem() == null) {
                     counters.merge("annotator-" + result.annotator(), 1L, (a, b) -> a.longValue() + b.longValue());
                 }
+                result.usage()
+                        .forEach((name, value) -> counters.merge(name, value, (a, b) -> a.longValue() + b.longValue()));
             }
             return new StageReport(NAME, outcomes, output, started, System.currentTimeMillis() - started, counters);
         } finally {
@@ -108,11 +118,54 @@ public final class AnnotateStage {
         }
     }
 
+    /**
+     * Annotates a partition's episodes, {@code parallelism} at a time (annotators that wait on a remote service), in
+     * the partition's order.
+     */
+    static java.util.Iterator<Annotated> annotateAll(
+            java.util.Iterator<scala.Tuple2<String, EpisodeFrames>> pairs,
+            Map<String, EpisodeRef> refs,
+            SubtaskAnnotator annotator,
+            int parallelism) {
+        if (parallelism <= 1) {
+            List<Annotated> out = new ArrayList<>();
+            pairs.forEachRemaining(pair -> out.add(annotate(refs.get(pair._1()), pair._2(), annotator)));
+            return out.iterator();
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallelism);
+        try {
+            List<java.util.concurrent.Future<Annotated>> futures = new ArrayList<>();
+            pairs.forEachRemaining(pair ->
+                    futures.add(pool.submit(() -> annotate(refs.get(pair._1()), pair._2(), annotator))));
+            List<Annotated> out = new ArrayList<>(futures.size());
+            for (java.util.concurrent.Future<Annotated> future : futures) {
+                try {
+                    out.add(future.get());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("Interrupted while annotating", e);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new IllegalStateException("Annotation failed unexpectedly", e.getCause());
+                }
+            }
+            return out.iterator();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     static Annotated annotate(EpisodeRef ref, EpisodeFrames frames, SubtaskAnnotator annotator) {
         try {
-            SegmentAnnotation annotation = annotator.annotate(AnnotationInput.wholeEpisode(ref, frames));
+            AnnotationResult result = annotator.annotateWithUsage(AnnotationInput.wholeEpisode(ref, frames));
+            SegmentAnnotation annotation = result.annotation();
             return new Annotated(
-                    ref.key(), ref.dataset().value(), ref.episodeIndex(), annotation.annotator(), annotation, null);
+                    ref.key(),
+                    ref.dataset().value(),
+                    ref.episodeIndex(),
+                    annotation.annotator(),
+                    annotation,
+                    null,
+                    result.usage());
         } catch (PipelineException e) {
             return failed(ref, annotator, Problem.error(e.errorCode().name(), e.getMessage()));
         } catch (RuntimeException e) {
@@ -124,14 +177,22 @@ public final class AnnotateStage {
     }
 
     private static Annotated failed(EpisodeRef ref, SubtaskAnnotator annotator, Problem problem) {
-        return new Annotated(ref.key(), ref.dataset().value(), ref.episodeIndex(), annotator.id(), null, problem);
+        return new Annotated(
+                ref.key(), ref.dataset().value(), ref.episodeIndex(), annotator.id(), null, problem, Map.of());
     }
 
     /** The result without its annotation, which stays on the executors (only keys and problems go to the driver). */
     private static Annotated withoutAnnotation(Annotated result) {
         return result.annotation() == null
                 ? result
-                : new Annotated(result.key(), result.dataset(), result.episode(), result.annotator(), null, null);
+                : new Annotated(
+                        result.key(),
+                        result.dataset(),
+                        result.episode(),
+                        result.annotator(),
+                        null,
+                        null,
+                        result.usage());
     }
 
     private static EpisodeOutcome quarantined(String dataset, long episode, Problem problem) {

@@ -15,9 +15,9 @@ import io.procvlm.core.model.Problem;
 import io.procvlm.core.spark.EpisodesTable;
 import io.procvlm.core.spark.FileBuckets;
 import io.procvlm.core.spark.TableCommitter;
+import io.procvlm.core.video.EpisodeImages;
 import io.procvlm.vqa.CorpusFrame;
 import io.procvlm.vqa.EpisodeCorpus;
-import io.procvlm.vqa.EpisodeImages;
 import io.procvlm.vqa.EpisodeSampler;
 import io.procvlm.vqa.Splits;
 import io.procvlm.vqa.VqaCard;
@@ -541,7 +541,9 @@ public final class VqaStage {
                                     current.timestamps(),
                                     toleranceFrames,
                                     threads,
-                                    config);
+                                    config.imageMaxSide(),
+                                    config.keepAspect(),
+                                    config.jpegQuality());
                             TaskContext task = TaskContext.get();
                             EpisodeImages opened = episode;
                             if (task != null) {

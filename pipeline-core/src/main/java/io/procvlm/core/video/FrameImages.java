@@ -1,4 +1,4 @@
-package io.procvlm.vqa;
+package io.procvlm.core.video;
 
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;

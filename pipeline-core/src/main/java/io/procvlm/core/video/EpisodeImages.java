@@ -1,4 +1,4 @@
-package io.procvlm.vqa;
+package io.procvlm.core.video;
 
 import static io.procvlm.core.error.CoreErrorCode.FRAME_COUNT_MISMATCH;
 
@@ -6,15 +6,12 @@ import io.procvlm.core.dataset.DatasetReaders;
 import io.procvlm.core.error.PipelineException;
 import io.procvlm.core.io.DatasetFiles;
 import io.procvlm.core.model.EpisodeRef;
-import io.procvlm.core.video.DecodedFrame;
-import io.procvlm.core.video.FrameSource;
-import io.procvlm.core.video.PixelMode;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.NoSuchElementException;
 
 /**
- * Streams the JPEG images of the frames an episode's samples show, decoding its video once in colour and stopping
+ * Streams the JPEG images of chosen frames of an episode (those ProcVQA samples show, those a VLM is asked about), decoding its video once in colour and stopping
  * after the last frame needed. Frames are matched to rows by timestamp, as the features stage does. Memory is one
  * decoded frame and one encoded image.
  */
@@ -37,14 +34,21 @@ public final class EpisodeImages implements Iterator<EpisodeImages.Image>, AutoC
      * @param toleranceFrames how far, in frame periods, a decoded frame may lie from its row
      */
     public EpisodeImages(
-            EpisodeRef ref, long[] frames, double[] timestamps, double toleranceFrames, int threads, VqaConfig config) {
+            EpisodeRef ref,
+            long[] frames,
+            double[] timestamps,
+            double toleranceFrames,
+            int threads,
+            int maxSide,
+            boolean keepAspect,
+            int jpegQuality) {
         this.ref = ref;
         this.frames = frames;
         this.timestamps = timestamps;
         this.tolerance = toleranceFrames / ref.fps();
         this.source = DatasetReaders.episodeReader(ref.format())
                 .openFrames(DatasetFiles.at(ref.datasetRoot()), ref, threads, PixelMode.BGR);
-        this.images = new FrameImages(config.imageMaxSide(), config.keepAspect(), config.jpegQuality());
+        this.images = new FrameImages(maxSide, keepAspect, jpegQuality);
     }
 
     @Override
@@ -84,7 +88,7 @@ public final class EpisodeImages implements Iterator<EpisodeImages.Image>, AutoC
                 String.format(
                         Locale.ROOT,
                         "%s: no decoded frame for frame_index %d at %.3f s (next decoded frame at %.3f s); the video"
-                                + " changed since the features stage",
+                                + " changed since the features stage?",
                         ref.key(),
                         frames[next],
                         timestamps[next],

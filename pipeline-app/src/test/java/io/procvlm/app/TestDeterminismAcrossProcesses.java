@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.procvlm.core.testing.GeneratedDatasets;
 import java.io.File;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -27,17 +25,7 @@ final class TestDeterminismAcrossProcesses {
     void twoProcessesWriteTheSameBytes() throws Exception {
         List<Path> outputs = List.of(directory.resolve("first"), directory.resolve("second"));
         for (Path out : outputs) {
-            List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-                if (argument.startsWith("--add-opens") || argument.startsWith("-D") || argument.startsWith("-XX")) {
-                    command.add(argument);
-                }
-            }
-            command.add("-cp");
-            command.add(System.getProperty("java.class.path"));
-            command.add(Main.class.getName());
-            command.addAll(List.of(
+            List<String> command = Cli.inNewJvm(List.of(
                     "run",
                     "--dataset",
                     GeneratedDatasets.path(GeneratedDatasets.V30_AV1).toString(),

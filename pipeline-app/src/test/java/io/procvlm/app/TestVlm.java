@@ -11,7 +11,6 @@ import io.procvlm.core.testing.SharedSpark;
 import io.procvlm.core.testing.TestData;
 import java.io.File;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -270,18 +269,7 @@ final class TestVlm {
     }
 
     private Process subprocess(List<String> arguments, String apiKey, String logName) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (argument.startsWith("--add-opens") || argument.startsWith("-D") || argument.startsWith("-XX")) {
-                command.add(argument);
-            }
-        }
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(Main.class.getName());
-        command.addAll(arguments);
-        ProcessBuilder builder = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(Cli.inNewJvm(arguments))
                 .redirectErrorStream(true)
                 .redirectOutput(directory.resolve(logName).toFile());
         builder.environment().put("OPT_OUT_TRACKING", "true");

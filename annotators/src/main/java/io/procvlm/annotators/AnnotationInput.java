@@ -25,6 +25,26 @@ public record AnnotationInput(
         requireNonNull(task, "task is null");
     }
 
+    /** The first row of {@link #frames} inside the segment (the row count when none is). */
+    public int firstRow() {
+        long[] index = frames.frameIndex();
+        int row = 0;
+        while (row < index.length && index[row] < segmentStart) {
+            row++;
+        }
+        return row;
+    }
+
+    /** The row after the segment's last row of {@link #frames}. */
+    public int endRow() {
+        long[] index = frames.frameIndex();
+        int row = firstRow();
+        while (row < index.length && index[row] < segmentEnd) {
+            row++;
+        }
+        return row;
+    }
+
     /** The whole episode as one task segment. */
     public static AnnotationInput wholeEpisode(EpisodeRef ref, EpisodeFrames frames) {
         long end = frames.size() == 0 ? 0 : frames.frameIndex()[frames.size() - 1] + 1;

@@ -25,10 +25,11 @@ public final class AnnotatorConfig {
                 enumValue(
                         ANNOTATOR,
                         "auto",
-                        List.of("auto", "kinematic", "native", "imported", "vlm"),
+                        List.of("auto", "kinematic", "native", "imported", "vlm", "torchscript"),
                         "Subtask annotator: kinematic (no model, no GPU), native (labels shipped with the dataset),"
                                 + " imported (annotate.labels-file), vlm (a vision-language model behind"
-                                + " annotate.vlm.endpoints), or auto = native where a dataset ships labels,"
+                                + " annotate.vlm.endpoints), torchscript (a local TorchScript model run in process"
+                                + " through DJL, annotate.torchscript.model-dir), or auto = native where a dataset ships labels,"
                                 + " kinematic elsewhere"),
                 string(
                         VOCABULARY,
@@ -40,7 +41,7 @@ public final class AnnotatorConfig {
                         0.2,
                         0.0,
                         60.0,
-                        "Kinematic annotator: motion segments shorter than this are merged into their neighbours"),
+                        "Kinematic and torchscript annotators: segments shorter than this are merged into their neighbours"),
                 enumValue(
                         NATIVE_SOURCE,
                         "auto",

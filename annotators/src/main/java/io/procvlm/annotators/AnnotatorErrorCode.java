@@ -29,7 +29,11 @@ public enum AnnotatorErrorCode implements ErrorCodeSupplier {
     /** The VLM's answer could not be parsed or validated, even after the allowed repair requests. */
     VLM_ANSWER_INVALID(8, EXTERNAL),
     /** The VLM response cache cannot be read or written. */
-    VLM_CACHE_IO(9, EXTERNAL);
+    VLM_CACHE_IO(9, EXTERNAL),
+    /** The in-process TorchScript model could not be loaded (missing or unreadable files, wrong engine). */
+    TORCH_MODEL_INVALID(10, USER_ERROR),
+    /** The TorchScript model failed on an episode's frames or returned scores of the wrong shape. */
+    TORCH_INFERENCE_FAILED(11, EXTERNAL);
 
     private final ErrorCode errorCode;
 

@@ -7,6 +7,8 @@ import io.procvlm.annotators.kinematic.KinematicAnnotator;
 import io.procvlm.annotators.labels.ImportedLabels;
 import io.procvlm.annotators.labels.ImportedLabelsAnnotator;
 import io.procvlm.annotators.labels.NativeAnnotator;
+import io.procvlm.annotators.torch.TorchPhaseAnnotator;
+import io.procvlm.annotators.torch.TorchSettings;
 import io.procvlm.annotators.vlm.VlmAnnotator;
 import io.procvlm.annotators.vlm.VlmClients;
 import io.procvlm.annotators.vlm.VlmConfig;
@@ -28,6 +30,7 @@ public final class Annotators {
             case "native" -> new NativeAnnotator(config.string(AnnotatorConfig.NATIVE_SOURCE));
             case "imported" -> imported(config);
             case "vlm" -> vlm(config);
+            case "torchscript" -> torchscript(config);
             default ->
                 new AutoAnnotator(new NativeAnnotator(config.string(AnnotatorConfig.NATIVE_SOURCE)), kinematic(config));
         };
@@ -42,6 +45,15 @@ public final class Annotators {
                 VlmPrompts.load(settings.prompts()),
                 config.doubleValue(io.procvlm.core.config.CoreConfig.VIDEO_TIMESTAMP_TOLERANCE),
                 VlmClients::shared);
+    }
+
+    /** The in-process TorchScript annotator; the model is loaded here once, so a bad model fails before any task. */
+    static TorchPhaseAnnotator torchscript(Config config) {
+        return new TorchPhaseAnnotator(
+                TorchSettings.of(config),
+                vocabulary(config),
+                config.doubleValue(AnnotatorConfig.MIN_SUBTASK_SECONDS),
+                config.doubleValue(io.procvlm.core.config.CoreConfig.VIDEO_TIMESTAMP_TOLERANCE));
     }
 
     static KinematicAnnotator kinematic(Config config) {

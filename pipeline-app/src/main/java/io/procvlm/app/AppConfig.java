@@ -1,6 +1,7 @@
 package io.procvlm.app;
 
 import io.procvlm.annotators.AnnotatorConfig;
+import io.procvlm.annotators.torch.TorchConfig;
 import io.procvlm.annotators.vlm.VlmConfig;
 import io.procvlm.core.config.Config;
 import io.procvlm.core.config.ConfigLoader;
@@ -20,6 +21,7 @@ public final class AppConfig {
                 CoreConfig.properties(),
                 AnnotatorConfig.properties(),
                 VlmConfig.properties(),
+                TorchConfig.properties(),
                 ProgressConfig.properties(),
                 VqaConfig.properties()));
     }

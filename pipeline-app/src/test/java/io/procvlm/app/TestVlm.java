@@ -129,6 +129,42 @@ final class TestVlm {
     }
 
     @Test
+    void theTorchScriptAnnotatorRunsAModelInProcessThroughTheCli() throws IOException {
+        Path out = directory.resolve("torch");
+        String model = TestData.srcTestData("torchscript/phase-model").toString();
+        Cli.Result run = Cli.run(
+                "run",
+                "--dataset",
+                GeneratedDatasets.path(GeneratedDatasets.V21_AV1).toString(),
+                "--out",
+                out.toString(),
+                "--stages",
+                "index,features,annotate,label",
+                "--set",
+                "annotate.annotator=torchscript",
+                "--set",
+                "annotate.torchscript.model-dir=" + model,
+                "--set",
+                "annotate.torchscript.input-size=32");
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(server.requestCount()).as("no VLM request").isZero();
+        Dataset<Row> segments =
+                SharedSpark.get().read().parquet(out.resolve("segments").toString());
+        assertThat(segments.count()).isEqualTo(3);
+        assertThat(segments.filter("annotator = 'torchscript'").count()).isEqualTo(3);
+        assertThat(SharedSpark.get()
+                        .read()
+                        .parquet(out.resolve("corpus").toString())
+                        .filter("progress > 0")
+                        .count())
+                .isPositive();
+
+        Cli.Result missing = Cli.run("annotate", "--out", out.toString(), "--set", "annotate.annotator=torchscript");
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("annotate.torchscript.model-dir");
+    }
+
+    @Test
     void aKilledRunResumesWithTheMissingRequestsOnly() throws Exception {
         Path out = directory.resolve("killed");
         server.fallback(request -> FakeChatServer.Reply.delayed(

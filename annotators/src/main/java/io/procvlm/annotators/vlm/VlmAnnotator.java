@@ -203,14 +203,8 @@ public final class VlmAnnotator implements SubtaskAnnotator {
             AnnotationInput input, List<String> plan, VlmAnswers.Localisation localisation, VlmFrames frames) {
         double[] timestamps = input.frames().timestamp();
         long[] frameIndex = input.frames().frameIndex();
-        int from = 0;
-        while (from < frameIndex.length && frameIndex[from] < input.segmentStart()) {
-            from++;
-        }
-        int to = from;
-        while (to < frameIndex.length && frameIndex[to] < input.segmentEnd()) {
-            to++;
-        }
+        int from = input.firstRow();
+        int to = input.endRow();
         double start = timestamps[from];
         List<SubtaskSpan> spans = new ArrayList<>();
         int completed = 0;

@@ -37,7 +37,7 @@ public record VlmFrames(
         long[] frameIndex, double[] seconds, List<byte[]> images, List<String> captions, double duration) {
 
     /** Positions (into the segment's frames) to sample: about {@code fps} per second, at most {@code max}. */
-    static int[] choose(double[] timestamps, int from, int to, double fps, int max) {
+    public static int[] choose(double[] timestamps, int from, int to, double fps, int max) {
         int n = to - from;
         if (n <= 0) {
             return new int[0];
@@ -70,14 +70,8 @@ public record VlmFrames(
     /** Samples and encodes the frames of {@code input}'s segment. */
     static VlmFrames of(AnnotationInput input, VlmSettings settings, double toleranceFrames) {
         EpisodeFrames frames = input.frames();
-        int from = 0;
-        while (from < frames.size() && frames.frameIndex()[from] < input.segmentStart()) {
-            from++;
-        }
-        int to = from;
-        while (to < frames.size() && frames.frameIndex()[to] < input.segmentEnd()) {
-            to++;
-        }
+        int from = input.firstRow();
+        int to = input.endRow();
         int[] positions = choose(frames.timestamp(), from, to, settings.sampleFps(), settings.maxFrames());
         long[] index = new long[positions.length];
         double[] timestamps = new double[positions.length];

@@ -3,6 +3,7 @@ package io.procvlm.app;
 import io.procvlm.annotators.AnnotatorConfig;
 import io.procvlm.annotators.torch.TorchConfig;
 import io.procvlm.annotators.vlm.VlmConfig;
+import io.procvlm.app.spark.ResumeOptions;
 import io.procvlm.core.config.Config;
 import io.procvlm.core.config.ConfigLoader;
 import io.procvlm.core.config.ConfigSchema;
@@ -22,6 +23,7 @@ public final class AppConfig {
                 AnnotatorConfig.properties(),
                 VlmConfig.properties(),
                 TorchConfig.properties(),
+                ResumeOptions.properties(),
                 ProgressConfig.properties(),
                 VqaConfig.properties()));
     }

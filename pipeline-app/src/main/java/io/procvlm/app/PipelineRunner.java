@@ -2,10 +2,11 @@ package io.procvlm.app;
 
 import static java.util.Objects.requireNonNull;
 
-import io.procvlm.annotators.AnnotatorConfig;
 import io.procvlm.annotators.Annotators;
 import io.procvlm.annotators.SubtaskAnnotator;
 import io.procvlm.annotators.spark.AnnotateStage;
+import io.procvlm.app.spark.ResumableStage;
+import io.procvlm.app.spark.ResumeOptions;
 import io.procvlm.core.Versions;
 import io.procvlm.core.config.Config;
 import io.procvlm.core.config.CoreConfig;
@@ -20,6 +21,9 @@ import io.procvlm.core.error.PipelineException;
 import io.procvlm.core.features.FeaturesConfig;
 import io.procvlm.core.io.Fingerprints;
 import io.procvlm.core.io.Locations;
+import io.procvlm.core.ledger.Ledger;
+import io.procvlm.core.ledger.LedgerEntry;
+import io.procvlm.core.ledger.StageOutput;
 import io.procvlm.core.manifest.RunManifest;
 import io.procvlm.core.manifest.StageReport;
 import io.procvlm.core.model.EpisodeRef;
@@ -45,6 +49,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
@@ -65,6 +70,7 @@ public final class PipelineRunner {
     private final Config config;
     private final PrintWriter out;
     private final PrintWriter err;
+    private ResumeOptions resume;
 
     public PipelineRunner(Config config, PrintWriter out, PrintWriter err) {
         this.config = requireNonNull(config, "config is null");
@@ -90,6 +96,15 @@ public final class PipelineRunner {
         FeaturesConfig features = FeaturesConfig.from(config, phashNeeded(config));
         if (stages.contains(VqaStage.NAME)) {
             VqaTemplates.load(VqaConfig.from(config).templates()); // a bad setting fails before anything runs
+        }
+        this.resume = ResumeOptions.from(config);
+        for (String forced : resume.force()) {
+            if (!forced.equals("all") && !STAGES.contains(forced)) {
+                throw new PipelineException(
+                        CoreErrorCode.CONFIG_INVALID_VALUE,
+                        "Invalid value '" + forced + "' for configuration key '" + ResumeOptions.FORCE
+                                + "': the stages are " + String.join(", ", STAGES) + " (or all)");
+            }
         }
         RunManifest manifest = RunManifest.start(outputRoot, runId, command, Versions.pipeline());
         manifest.config(config.toFlatMap(), config.longValue(CoreConfig.RUN_SEED));
@@ -138,6 +153,8 @@ public final class PipelineRunner {
             spark = SparkSessions.create(SparkSettings.from(config));
             manifest.environment("spark", spark.version());
             List<EpisodeRef> goodEpisodes = null;
+            Map<String, String> episodeFingerprints = new java.util.HashMap<>();
+            Map<String, Map<String, String>> unitFingerprints = new java.util.HashMap<>();
             if (stages.contains(IndexStage.NAME)) {
                 IndexStage.Result index = IndexStage.run(spark, scans, inspection, outputRoot);
                 reports.add(index.report());
@@ -147,58 +164,118 @@ public final class PipelineRunner {
                 for (EpisodeInspection result : index.inspections()) {
                     if (result.status() == EpisodeStatus.OK) {
                         goodEpisodes.add(result.ref());
+                        episodeFingerprints.put(result.ref().key(), result.fingerprint());
                     }
                 }
             }
             if (stages.contains(FeaturesStage.NAME)) {
                 if (goodEpisodes == null) {
-                    goodEpisodes = readGoodEpisodes(spark, outputRoot);
+                    goodEpisodes = readGoodEpisodes(spark, outputRoot, episodeFingerprints);
                 }
-                StageReport report = FeaturesStage.run(
-                        spark,
-                        goodEpisodes,
-                        inspection,
-                        features,
-                        outputRoot,
-                        config.longValue(CoreConfig.OUTPUT_ROWS_PER_FILE));
+                String settings = settingsOf("camera.", "features.", "index.", "video.") + "phash=" + features.phash();
+                long rowsPerFile = config.longValue(CoreConfig.OUTPUT_ROWS_PER_FILE);
+                List<ResumableStage.Unit<EpisodeRef>> units = new ArrayList<>();
+                for (EpisodeRef ref : goodEpisodes) {
+                    units.add(new ResumableStage.Unit<>(
+                            ref.key(),
+                            Fingerprints.ofParts(
+                                    FeaturesStage.NAME,
+                                    Versions.pipeline(),
+                                    settings,
+                                    ref.camera().key(),
+                                    episodeFingerprints.getOrDefault(ref.key(), "")),
+                            ref));
+                }
+                SparkSession session = spark;
+                ResumableStage.Outcome outcome = resumable(
+                                spark, FeaturesStage.NAME, FramesTable.NAME, FramesTable.SCHEMA, runId)
+                        .run(
+                                units,
+                                (batch, batchRoot) ->
+                                        FeaturesStage.run(session, batch, inspection, features, batchRoot, rowsPerFile),
+                                (rows, ok, root) -> FeaturesStage.commit(session, rows, ok, root, rowsPerFile));
+                StageReport report = outcome.report();
+                unitFingerprints.put(FeaturesStage.NAME, fingerprints(outcome.entries()));
                 reports.add(report);
-                manifest.stage(report, runId, fingerprint(FeaturesStage.NAME, inspection + "|" + features));
+                manifest.stage(report, runId, fingerprint(FeaturesStage.NAME, settings));
                 manifest.write(outputRoot);
                 goodEpisodes = okOnly(goodEpisodes, report);
             }
             if (stages.contains(AnnotateStage.NAME)) {
                 if (goodEpisodes == null) {
-                    goodEpisodes = readGoodEpisodes(spark, outputRoot);
+                    goodEpisodes = readGoodEpisodes(spark, outputRoot, episodeFingerprints);
                     requireTable(spark, outputRoot, FramesTable.NAME, "features");
                     goodEpisodes = withFrames(spark, outputRoot, goodEpisodes);
                 }
+                Map<String, String> framesFingerprints = unitFingerprints.computeIfAbsent(
+                        FeaturesStage.NAME, stage -> fingerprints(Ledger.load(outputRoot, stage)));
                 SubtaskAnnotator annotator = Annotators.create(config);
-                StageReport report = AnnotateStage.run(spark, goodEpisodes, annotator, outputRoot);
+                String settings = annotatorSettings(config);
+                List<ResumableStage.Unit<EpisodeRef>> units = new ArrayList<>();
+                for (EpisodeRef ref : goodEpisodes) {
+                    units.add(new ResumableStage.Unit<>(
+                            ref.key(),
+                            Fingerprints.ofParts(
+                                    AnnotateStage.NAME,
+                                    Versions.pipeline(),
+                                    settings,
+                                    String.join("\u001f", ref.tasks()),
+                                    framesFingerprints.getOrDefault(ref.key(), "")),
+                            ref));
+                }
+                SparkSession session = spark;
+                ResumableStage.Outcome outcome = resumable(
+                                spark, AnnotateStage.NAME, SegmentsTable.NAME, SegmentsTable.SCHEMA, runId)
+                        .run(
+                                units,
+                                (batch, batchRoot) ->
+                                        AnnotateStage.run(session, batch, annotator, outputRoot, batchRoot),
+                                (rows, ok, root) -> AnnotateStage.commit(rows, root, ok.size()));
+                StageReport report = outcome.report();
+                unitFingerprints.put(AnnotateStage.NAME, fingerprints(outcome.entries()));
                 reports.add(report);
-                manifest.stage(report, runId, fingerprint(AnnotateStage.NAME, annotatorSettings(config)));
+                manifest.stage(report, runId, fingerprint(AnnotateStage.NAME, settings));
                 manifest.write(outputRoot);
             }
             if (stages.contains(LabelStage.NAME)) {
                 requireTable(spark, outputRoot, SegmentsTable.NAME, "annotate");
                 ProgressConfig progress = ProgressConfig.from(config);
-                StageReport report =
-                        LabelStage.run(spark, outputRoot, progress, config.longValue(CoreConfig.OUTPUT_ROWS_PER_FILE));
+                String upstream = upstreamFingerprint(
+                        outputRoot, unitFingerprints, List.of(FeaturesStage.NAME, AnnotateStage.NAME));
+                SparkSession session = spark;
+                StageReport report = wholeStage(
+                        LabelStage.NAME,
+                        CorpusTable.NAME,
+                        Fingerprints.ofParts(LabelStage.NAME, Versions.pipeline(), settingsOf("progress."), upstream),
+                        runId,
+                        unitFingerprints,
+                        () -> LabelStage.run(
+                                session, outputRoot, progress, config.longValue(CoreConfig.OUTPUT_ROWS_PER_FILE)));
                 reports.add(report);
-                manifest.stage(report, runId, fingerprint(LabelStage.NAME, progress.toString()));
+                manifest.stage(report, runId, fingerprint(LabelStage.NAME, settingsOf("progress.")));
                 manifest.write(outputRoot);
             }
             if (stages.contains(VqaStage.NAME)) {
                 requireTable(spark, outputRoot, CorpusTable.NAME, "label");
                 VqaConfig vqa = VqaConfig.from(config);
-                StageReport report = VqaStage.run(
-                        spark, outputRoot, vqa, inspection.timestampToleranceFrames(), inspection.decoderThreads());
-                reports.add(report);
-                manifest.stage(
-                        report,
+                String settings = settingsOf("vqa.", "run.seed") + "templates="
+                        + VqaTemplates.load(vqa.templates()).fingerprint();
+                String upstream = upstreamFingerprint(outputRoot, unitFingerprints, List.of(LabelStage.NAME));
+                SparkSession session = spark;
+                StageReport report = wholeStage(
+                        VqaStage.NAME,
+                        VqaStage.NAME,
+                        Fingerprints.ofParts(VqaStage.NAME, Versions.pipeline(), settings, upstream),
                         runId,
-                        fingerprint(
-                                VqaStage.NAME,
-                                vqa + "|" + VqaTemplates.load(vqa.templates()).fingerprint()));
+                        unitFingerprints,
+                        () -> VqaStage.run(
+                                session,
+                                outputRoot,
+                                vqa,
+                                inspection.timestampToleranceFrames(),
+                                inspection.decoderThreads()));
+                reports.add(report);
+                manifest.stage(report, runId, fingerprint(VqaStage.NAME, settings));
                 manifest.write(outputRoot);
             }
             exitCode = exitCode(reports, failedDatasets, scans);
@@ -268,22 +345,191 @@ public final class PipelineRunner {
         return episodes.stream().filter(ref -> keys.contains(ref.key())).toList();
     }
 
-    private static String annotatorSettings(Config config) {
+    /**
+     * The settings under the given key prefixes as sorted {@code key=value;} pairs: a stable text to fingerprint (the
+     * stages' settings records hold immutable maps whose iteration order changes from JVM to JVM).
+     */
+    private String settingsOf(String... prefixes) {
         StringBuilder settings = new StringBuilder();
-        for (String key : List.of(
-                AnnotatorConfig.ANNOTATOR,
-                AnnotatorConfig.VOCABULARY,
-                AnnotatorConfig.MIN_SUBTASK_SECONDS,
-                AnnotatorConfig.NATIVE_SOURCE,
-                AnnotatorConfig.LABELS_FILE,
-                AnnotatorConfig.LABELS_FORMAT,
-                AnnotatorConfig.LABELS_DATASET)) {
-            settings.append(key).append('=').append(config.toFlatMap().get(key)).append(';');
-        }
+        new TreeMap<>(config.toFlatMap()).forEach((key, value) -> {
+            for (String prefix : prefixes) {
+                if (key.startsWith(prefix)) {
+                    settings.append(key).append('=').append(value).append(';');
+                    return;
+                }
+            }
+        });
         return settings.toString();
     }
 
-    private static List<EpisodeRef> readGoodEpisodes(SparkSession spark, String outputRoot) {
+    /** Settings that change how answers are fetched, never what they are: not part of the annotate fingerprint. */
+    private static final java.util.Set<String> OPERATIONAL_KEYS = java.util.Set.of(
+            "annotate.vlm.endpoints",
+            "annotate.vlm.api-key-env",
+            "annotate.vlm.timeout-seconds",
+            "annotate.vlm.max-attempts",
+            "annotate.vlm.backoff-initial-ms",
+            "annotate.vlm.backoff-max-ms",
+            "annotate.vlm.concurrency",
+            "annotate.vlm.circuit-failures",
+            "annotate.vlm.circuit-open-seconds",
+            "annotate.vlm.cache",
+            "annotate.torchscript.device");
+
+    /**
+     * Every {@code annotate.*} setting but the operational ones, and the SHA-256 of the files and folders they name (vocabulary, prompts,
+     * imported labels, a TorchScript model): editing a prompt template re-annotates even though its path is the same.
+     * The API key's value is never part of it (only the variable's name is a setting).
+     */
+    static String annotatorSettings(Config config) {
+        StringBuilder settings = new StringBuilder();
+        new TreeMap<>(config.toFlatMap()).forEach((key, value) -> {
+            if (key.startsWith("annotate.") && !OPERATIONAL_KEYS.contains(key)) {
+                settings.append(key).append('=').append(value);
+                String content = contentHash(value);
+                if (content != null) {
+                    settings.append('#').append(content);
+                }
+                settings.append(';');
+            }
+        });
+        return settings.toString();
+    }
+
+    /** SHA-256 of a local file, or of the regular files directly inside a local folder; null for anything else. */
+    private static String contentHash(String value) {
+        if (value == null || value.isBlank() || value.contains("://")) {
+            return null;
+        }
+        try {
+            java.nio.file.Path path = java.nio.file.Path.of(value);
+            if (java.nio.file.Files.isRegularFile(path)) {
+                return Fingerprints.ofBytes(java.nio.file.Files.readAllBytes(path));
+            }
+            if (java.nio.file.Files.isDirectory(path)) {
+                List<String> parts = new ArrayList<>();
+                try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(path)) {
+                    for (java.nio.file.Path file : files.filter(java.nio.file.Files::isRegularFile)
+                            .sorted()
+                            .toList()) {
+                        parts.add(file.getFileName() + "="
+                                + Fingerprints.ofBytes(java.nio.file.Files.readAllBytes(file)));
+                    }
+                }
+                return Fingerprints.ofParts(parts.toArray(String[]::new));
+            }
+            return null;
+        } catch (java.nio.file.InvalidPathException | java.io.IOException e) {
+            return null;
+        }
+    }
+
+    private ResumableStage resumable(
+            SparkSession spark,
+            String stage,
+            String table,
+            org.apache.spark.sql.types.StructType schema,
+            String runId) {
+        return new ResumableStage(
+                spark, stage, table, schema, resume, config.string(CoreConfig.OUTPUT_ROOT), runId, out);
+    }
+
+    private static Map<String, String> fingerprints(Map<String, LedgerEntry> entries) {
+        Map<String, String> fingerprints = new TreeMap<>();
+        entries.forEach((key, entry) -> fingerprints.put(key, entry.fingerprint() + ":" + entry.status()));
+        return fingerprints;
+    }
+
+    /** A fingerprint of what the upstream stages' units became (from this run, or from the ledger). */
+    private static String upstreamFingerprint(
+            String outputRoot, Map<String, Map<String, String>> unitFingerprints, List<String> stages) {
+        List<String> parts = new ArrayList<>();
+        for (String stage : stages) {
+            Map<String, String> units =
+                    unitFingerprints.computeIfAbsent(stage, name -> fingerprints(Ledger.load(outputRoot, name)));
+            parts.add(stage);
+            units.forEach((key, value) -> parts.add(key + "=" + value));
+        }
+        return Fingerprints.ofParts(parts.toArray(String[]::new));
+    }
+
+    /**
+     * Runs a stage that works on whole tables (label, vqa) unless its fingerprint (settings, code, upstream units) is
+     * the one of the table already committed; records its outcomes in the ledger either way.
+     */
+    private StageReport wholeStage(
+            String stage,
+            String table,
+            String stageFingerprint,
+            String runId,
+            Map<String, Map<String, String>> unitFingerprints,
+            java.util.function.Supplier<StageReport> compute) {
+        String outputRoot = config.string(CoreConfig.OUTPUT_ROOT);
+        long started = System.currentTimeMillis();
+        java.util.Optional<StageOutput> committed = Ledger.output(outputRoot, stage);
+        Path tablePath = new Path(Locations.absolute(outputRoot), table);
+        boolean present;
+        try {
+            present =
+                    tablePath.getFileSystem(io.procvlm.core.io.HadoopConf.get()).exists(tablePath);
+        } catch (java.io.IOException e) {
+            throw new PipelineException(
+                    CoreErrorCode.STORAGE_IO, "Cannot inspect " + tablePath + ": " + e.getMessage(), e);
+        }
+        if (resume.resume()
+                && !resume.forces(stage)
+                && present
+                && committed.isPresent()
+                && committed.get().fingerprint().equals(stageFingerprint)) {
+            Map<String, LedgerEntry> entries = Ledger.load(outputRoot, stage);
+            boolean retry = entries.values().stream()
+                    .anyMatch(e -> e.status().equals(LedgerEntry.FAILED)
+                            || (resume.retryFailed() && e.status().equals(LedgerEntry.QUARANTINED)));
+            if (!retry) {
+                List<io.procvlm.core.manifest.EpisodeOutcome> outcomes = new ArrayList<>();
+                entries.values().forEach(entry -> outcomes.add(entry.outcome()));
+                Map<String, Number> counters = new TreeMap<>();
+                counters.put("units-reused", entries.size());
+                counters.put("units-computed", 0);
+                out.printf(Locale.ROOT, "%s: unchanged (%d units), table kept%n", stage, entries.size());
+                out.flush();
+                unitFingerprints.put(stage, fingerprints(entries));
+                return new StageReport(
+                        stage,
+                        outcomes,
+                        committed.get().table(),
+                        started,
+                        System.currentTimeMillis() - started,
+                        counters);
+            }
+        }
+        Ledger.forgetOutput(outputRoot, stage);
+        Map<String, LedgerEntry> previous = Ledger.load(outputRoot, stage);
+        StageReport report = compute.get();
+        List<LedgerEntry> entries = new ArrayList<>();
+        for (io.procvlm.core.manifest.EpisodeOutcome outcome : report.outcomes()) {
+            LedgerEntry before = previous.get(outcome.key());
+            int attempts = before != null && before.fingerprint().equals(stageFingerprint) ? before.attempts() + 1 : 1;
+            entries.add(LedgerEntry.of(outcome, stageFingerprint, attempts, null, runId));
+        }
+        Map<String, Number> counters = new TreeMap<>(report.counters());
+        counters.put("units-reused", 0);
+        counters.put("units-computed", entries.size());
+        Ledger.compact(outputRoot, stage, entries);
+        if (report.output() != null) {
+            Ledger.output(outputRoot, stage, new StageOutput(stageFingerprint, report.output(), report.counters()));
+        }
+        Map<String, LedgerEntry> byKey = new TreeMap<>();
+        entries.forEach(entry -> byKey.put(entry.unit(), entry));
+        unitFingerprints.put(stage, fingerprints(byKey));
+        out.printf(Locale.ROOT, "%s: %d/%d units%n", stage, entries.size(), entries.size());
+        out.flush();
+        return new StageReport(
+                stage, report.outcomes(), report.output(), report.startedAtMillis(), report.durationMillis(), counters);
+    }
+
+    private static List<EpisodeRef> readGoodEpisodes(
+            SparkSession spark, String outputRoot, Map<String, String> fingerprints) {
         requireTable(spark, outputRoot, EpisodesTable.NAME, "index");
         Path table = new Path(outputRoot, EpisodesTable.NAME);
         List<EpisodeRef> refs = new ArrayList<>();
@@ -293,7 +539,9 @@ public final class PipelineRunner {
                 .filter("status = 'ok'")
                 .collectAsList();
         for (Row row : rows) {
-            refs.add(EpisodesTable.toRef(row));
+            EpisodeRef ref = EpisodesTable.toRef(row);
+            refs.add(ref);
+            fingerprints.put(ref.key(), row.getAs("fingerprint"));
         }
         return refs;
     }

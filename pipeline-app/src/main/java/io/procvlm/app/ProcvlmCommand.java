@@ -10,6 +10,7 @@ import io.procvlm.app.commands.LabelCommand;
 import io.procvlm.app.commands.PlanCommand;
 import io.procvlm.app.commands.RunCommand;
 import io.procvlm.app.commands.ShowCommand;
+import io.procvlm.app.commands.StatusCommand;
 import io.procvlm.app.commands.ValidateCommand;
 import io.procvlm.app.commands.VqaCommand;
 import picocli.CommandLine.Command;
@@ -36,6 +37,7 @@ import picocli.CommandLine.Spec;
             PlanCommand.class,
             ExportCommand.class,
             ShowCommand.class,
+            StatusCommand.class,
             ValidateCommand.class,
             ConfigCommand.class
         },

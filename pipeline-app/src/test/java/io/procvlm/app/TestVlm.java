@@ -122,6 +122,18 @@ final class TestVlm {
         Cli.Result second = Cli.run(run);
         assertThat(second.exitCode()).as(second.err()).isZero();
         assertThat(server.requestCount()).as("nothing asked twice").isEqualTo(40);
+        assertThat(manifest(out).at("/stages/annotate/counters/units-reused").asLong())
+                .as("the ledger skips every unchanged episode")
+                .isEqualTo(20);
+        assertThat(manifest(out).at("/stages/annotate/counters").has("vlm-requests"))
+                .isFalse();
+
+        // Without the ledger every episode is annotated again, and the response cache answers every request.
+        List<String> again = new ArrayList<>(List.of(run));
+        again.add("--no-resume");
+        Cli.Result third = Cli.run(again.toArray(String[]::new));
+        assertThat(third.exitCode()).as(third.err()).isZero();
+        assertThat(server.requestCount()).as("nothing asked twice").isEqualTo(40);
         assertThat(manifest(out).at("/stages/annotate/counters/vlm-cache-hits").asLong())
                 .isEqualTo(40);
         assertThat(manifest(out).at("/stages/annotate/counters").has("vlm-requests"))
@@ -238,6 +250,7 @@ final class TestVlm {
                     "annotate",
                     "--out",
                     out.toString(),
+                    "--no-resume", // concurrency changes nothing the ledger fingerprints: measure every time
                     "--set",
                     "annotate.annotator=vlm",
                     "--set",

@@ -27,6 +27,7 @@ import java.util.TreeMap;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
@@ -54,6 +55,19 @@ public final class AnnotateStage {
 
     public static StageReport run(
             SparkSession spark, List<EpisodeRef> episodes, SubtaskAnnotator annotator, String outputRoot) {
+        return run(spark, episodes, annotator, outputRoot, outputRoot);
+    }
+
+    /**
+     * Annotates {@code episodes} from the frames table under {@code inputRoot} and writes their segments under {@code
+     * outputRoot} (a batch folder when the run is resumable).
+     */
+    public static StageReport run(
+            SparkSession spark,
+            List<EpisodeRef> episodes,
+            SubtaskAnnotator annotator,
+            String inputRoot,
+            String outputRoot) {
         requireNonNull(annotator, "annotator is null");
         long started = System.currentTimeMillis();
         Map<String, EpisodeRef> refs = new HashMap<>();
@@ -63,7 +77,7 @@ public final class AnnotateStage {
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<Map<String, EpisodeRef>> refOf = context.broadcast(refs);
         int parallelism = annotator.parallelism();
-        JavaRDD<Annotated> results = FramesTable.byEpisode(spark, outputRoot)
+        JavaRDD<Annotated> results = FramesTable.byEpisode(spark, inputRoot)
                 .filter(pair -> refOf.value().containsKey(pair._1()))
                 .mapPartitions(pairs -> annotateAll(pairs, refOf.value(), annotator, parallelism))
                 .persist(StorageLevel.MEMORY_AND_DISK());
@@ -96,13 +110,7 @@ public final class AnnotateStage {
                     .thenComparingLong(EpisodeOutcome::episodeIndex));
             JavaRDD<Row> rows = results.filter(result -> result.annotation() != null)
                     .map(result -> SegmentsTable.toRow(result.annotation()));
-            TableInfo output = TableCommitter.commit(
-                    spark.createDataFrame(rows, SegmentsTable.SCHEMA)
-                            .repartition(1)
-                            .sortWithinPartitions("dataset", "episode_index", "segment_index"),
-                    outputRoot,
-                    SegmentsTable.NAME,
-                    annotated);
+            TableInfo output = commit(spark.createDataFrame(rows, SegmentsTable.SCHEMA), outputRoot, annotated);
             counters.put("episodes", episodes.size());
             counters.put("segments", annotated);
             for (Annotated result : collected) {
@@ -116,6 +124,15 @@ public final class AnnotateStage {
         } finally {
             results.unpersist(false);
         }
+    }
+
+    /** Commits segment rows as the {@code segments/} table: one file, in (dataset, episode, segment) order. */
+    public static TableInfo commit(Dataset<Row> rows, String outputRoot, long count) {
+        return TableCommitter.commit(
+                rows.repartition(1).sortWithinPartitions("dataset", "episode_index", "segment_index"),
+                outputRoot,
+                SegmentsTable.NAME,
+                count);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.procvlm.app.commands;
 import io.procvlm.app.DatasetOptions;
 import io.procvlm.app.PipelineRunner;
 import io.procvlm.app.ProcvlmCommand;
+import io.procvlm.app.ResumeFlags;
 import io.procvlm.core.config.Config;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -33,6 +34,9 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     DatasetOptions datasets;
 
+    @Mixin
+    ResumeFlags resumeFlags;
+
     @Option(
             names = "--stages",
             paramLabel = "STAGE[,STAGE...]",
@@ -46,7 +50,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Config config = datasets.apply(parent.globals().load());
+        Config config = resumeFlags.apply(datasets.apply(parent.globals().load()));
         List<String> ordered =
                 PipelineRunner.STAGES.stream().filter(stages::contains).toList();
         for (String stage : stages) {

@@ -3,6 +3,7 @@ package io.procvlm.app.commands;
 import io.procvlm.app.OutputOption;
 import io.procvlm.app.PipelineRunner;
 import io.procvlm.app.ProcvlmCommand;
+import io.procvlm.app.ResumeFlags;
 import io.procvlm.core.config.Config;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -19,6 +20,9 @@ abstract class SingleStageCommand implements Callable<Integer> {
     @Mixin
     OutputOption output;
 
+    @Mixin
+    ResumeFlags resumeFlags;
+
     @Spec
     CommandSpec spec;
 
@@ -27,7 +31,7 @@ abstract class SingleStageCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Config config = output.apply(parent.globals().load());
+        Config config = resumeFlags.apply(output.apply(parent.globals().load()));
         return new PipelineRunner(
                         config, spec.commandLine().getOut(), spec.commandLine().getErr())
                 .run(stage(), List.of(stage()))

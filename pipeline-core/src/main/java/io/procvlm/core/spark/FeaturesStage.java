@@ -20,6 +20,7 @@ import java.util.TreeMap;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
@@ -102,6 +103,50 @@ public final class FeaturesStage {
         } finally {
             results.unpersist(false);
         }
+    }
+
+    /**
+     * Commits frame rows as the {@code frames/} table exactly as {@link #run} lays it out: whole episodes per file of
+     * about {@code rowsPerFile} rows, in (dataset, episode, frame) order.
+     *
+     * @param outcomes the ok episodes whose rows {@code rows} holds, with their frame counts
+     */
+    public static TableInfo commit(
+            SparkSession spark, Dataset<Row> rows, List<EpisodeOutcome> outcomes, String outputRoot, long rowsPerFile) {
+        List<EpisodeOutcome> sorted = new ArrayList<>(outcomes);
+        sorted.sort(Comparator.comparing(EpisodeOutcome::dataset).thenComparingLong(EpisodeOutcome::episodeIndex));
+        List<String> keys = new ArrayList<>();
+        List<Long> rowCounts = new ArrayList<>();
+        long total = 0;
+        for (EpisodeOutcome outcome : sorted) {
+            keys.add(outcome.key());
+            rowCounts.add(outcome.frames());
+            total += outcome.frames();
+        }
+        FileBuckets.Assignment assignment = FileBuckets.assign(keys, rowCounts, rowsPerFile);
+        Map<String, Integer> bucketOf = assignment.bucketOf();
+        JavaRDD<Row> withBucket = rows.select(
+                        FramesTable.SCHEMA.fieldNames()[0],
+                        java.util.Arrays.copyOfRange(
+                                FramesTable.SCHEMA.fieldNames(), 1, FramesTable.SCHEMA.fieldNames().length))
+                .javaRDD()
+                .map(row -> {
+                    Object[] values = new Object[row.length() + 1];
+                    for (int i = 0; i < row.length(); i++) {
+                        values[i] = row.get(i);
+                    }
+                    values[row.length()] = bucketOf.getOrDefault(row.getString(0) + "/" + row.getLong(1), 0);
+                    return org.apache.spark.sql.RowFactory.create(values);
+                });
+        return TableCommitter.commitBucketed(
+                spark,
+                withBucket,
+                FramesTable.SCHEMA,
+                assignment.files(),
+                List.of("dataset", "episode_index", "frame_index"),
+                outputRoot,
+                FramesTable.NAME,
+                total);
     }
 
     private static Summary summarize(EpisodeFeatures result) {

@@ -2,6 +2,7 @@ package io.procvlm.app;
 
 import io.procvlm.annotators.AnnotatorConfig;
 import io.procvlm.annotators.vlm.VlmConfig;
+import io.procvlm.core.catalog.CatalogConfig;
 import io.procvlm.core.config.Config;
 import io.procvlm.core.config.ConfigLoader;
 import io.procvlm.core.config.ConfigSchema;
@@ -18,6 +19,7 @@ public final class AppConfig {
     public static ConfigSchema schema() {
         return ConfigSchema.of(List.of(
                 CoreConfig.properties(),
+                CatalogConfig.properties(),
                 AnnotatorConfig.properties(),
                 VlmConfig.properties(),
                 ProgressConfig.properties(),

@@ -122,9 +122,13 @@ public final class PipelineRunner {
                     if (e.errorType() != io.procvlm.core.error.ErrorType.USER_ERROR) {
                         throw e;
                     }
-                    failedDatasets.add(spec.path());
+                    // catalog datasets (--datasets) carry their id: name it beside the resolved path
+                    String label = spec.explicitId()
+                            .map(id -> id + " (" + spec.path() + ")")
+                            .orElse(spec.path());
+                    failedDatasets.add(label);
                     manifest.failedDataset(spec.path(), e.errorCode().name(), e.getMessage());
-                    err.println("Dataset " + spec.path() + " cannot be read and is skipped: "
+                    err.println("Dataset " + label + " cannot be read and is skipped: "
                             + e.errorCode().name() + ": " + e.getMessage());
                 }
             }

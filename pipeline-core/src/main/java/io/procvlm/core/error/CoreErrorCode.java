@@ -44,6 +44,8 @@ public enum CoreErrorCode implements ErrorCodeSupplier {
     EPISODE_TOO_SHORT(53, USER_ERROR),
     EPISODE_LENGTH_MISMATCH(54, USER_ERROR),
     VIDEO_SIZE_MISMATCH(55, USER_ERROR),
+    /** A task index of the episode's rows has no text in the dataset's task table (task segments need it). */
+    TASK_INDEX_UNKNOWN(70, USER_ERROR),
 
     // outside the process
     STORAGE_IO(100, EXTERNAL),

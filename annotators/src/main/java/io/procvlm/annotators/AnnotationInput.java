@@ -45,6 +45,27 @@ public record AnnotationInput(
         return row;
     }
 
+    /**
+     * The episode's task segments: the whole episode ({@link #wholeEpisode}) when its task does not change inside it,
+     * else one input per {@link io.procvlm.core.model.TaskSegment} with only that segment's frames and task text.
+     */
+    public static java.util.List<AnnotationInput> segments(EpisodeRef ref, EpisodeFrames frames) {
+        if (!ref.hasTaskSegments()) {
+            return java.util.List.of(wholeEpisode(ref, frames));
+        }
+        java.util.List<AnnotationInput> inputs = new java.util.ArrayList<>();
+        for (io.procvlm.core.model.TaskSegment segment : ref.taskSegments()) {
+            inputs.add(new AnnotationInput(
+                    ref,
+                    frames.slice(segment.startFrame(), segment.endFrame()),
+                    segment.segmentIndex(),
+                    segment.startFrame(),
+                    segment.endFrame(),
+                    segment.task()));
+        }
+        return java.util.List.copyOf(inputs);
+    }
+
     /** The whole episode as one task segment. */
     public static AnnotationInput wholeEpisode(EpisodeRef ref, EpisodeFrames frames) {
         long end = frames.size() == 0 ? 0 : frames.frameIndex()[frames.size() - 1] + 1;

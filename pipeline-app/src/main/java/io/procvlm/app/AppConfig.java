@@ -4,6 +4,7 @@ import io.procvlm.annotators.AnnotatorConfig;
 import io.procvlm.annotators.torch.TorchConfig;
 import io.procvlm.annotators.vlm.VlmConfig;
 import io.procvlm.app.spark.ResumeOptions;
+import io.procvlm.core.catalog.CatalogConfig;
 import io.procvlm.core.config.Config;
 import io.procvlm.core.config.ConfigLoader;
 import io.procvlm.core.config.ConfigSchema;
@@ -20,6 +21,7 @@ public final class AppConfig {
     public static ConfigSchema schema() {
         return ConfigSchema.of(List.of(
                 CoreConfig.properties(),
+                CatalogConfig.properties(),
                 AnnotatorConfig.properties(),
                 VlmConfig.properties(),
                 TorchConfig.properties(),

@@ -1,7 +1,10 @@
 package io.procvlm.app;
 
+import io.procvlm.core.catalog.CatalogConfig;
+import io.procvlm.core.catalog.DatasetCatalog;
 import io.procvlm.core.config.Config;
 import io.procvlm.core.config.CoreConfig;
+import io.procvlm.core.config.DatasetSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,13 +12,24 @@ import java.util.Map;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code --dataset}, {@code --format}, {@code --camera} and {@code --out}: the one-dataset shortcut. */
+/**
+ * {@code --dataset}, {@code --datasets}, {@code --format}, {@code --camera} and {@code --out}: dataset folders or
+ * catalog ids given on the command line instead of the config's {@code datasets} list.
+ */
 public final class DatasetOptions {
     @Option(
             names = {"-d", "--dataset"},
             paramLabel = "PATH",
             description = "Dataset root folder to read (repeatable); replaces the config's 'datasets' list.")
     List<String> datasets = new ArrayList<>();
+
+    @Option(
+            names = "--datasets",
+            paramLabel = "ID[,ID...]",
+            split = ",",
+            description = "Catalog dataset ids to read (procvlm catalog lists them), resolved under catalog.data-root"
+                    + " (or $PROCVLM_DATA); with --dataset, both are read. Replaces the config's 'datasets' list.")
+    List<String> catalogIds = new ArrayList<>();
 
     @Option(
             names = "--format",
@@ -37,7 +51,7 @@ public final class DatasetOptions {
     /** The configuration with these options applied on top. */
     public Config apply(Config config) {
         Config result = config;
-        if (!datasets.isEmpty()) {
+        if (!datasets.isEmpty() || !catalogIds.isEmpty()) {
             List<Object> entries = new ArrayList<>();
             for (String path : datasets) {
                 Map<String, String> entry = new LinkedHashMap<>();
@@ -48,7 +62,14 @@ public final class DatasetOptions {
                 }
                 entries.add(entry);
             }
-            result = result.with(CoreConfig.DATASETS, entries, "--dataset");
+            if (!catalogIds.isEmpty()) {
+                DatasetCatalog catalog = CatalogConfig.catalog(config);
+                for (DatasetSpec spec :
+                        CatalogConfig.select(config, catalog, catalogIds, "--datasets", System::getenv)) {
+                    entries.add(CatalogConfig.toConfigEntry(spec));
+                }
+            }
+            result = result.with(CoreConfig.DATASETS, entries, datasets.isEmpty() ? "--datasets" : "--dataset");
         }
         return output.apply(result);
     }

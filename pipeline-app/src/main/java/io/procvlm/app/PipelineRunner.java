@@ -137,9 +137,13 @@ public final class PipelineRunner {
                     if (e.errorType() != io.procvlm.core.error.ErrorType.USER_ERROR) {
                         throw e;
                     }
-                    failedDatasets.add(spec.path());
+                    // catalog datasets (--datasets) carry their id: name it beside the resolved path
+                    String label = spec.explicitId()
+                            .map(id -> id + " (" + spec.path() + ")")
+                            .orElse(spec.path());
+                    failedDatasets.add(label);
                     manifest.failedDataset(spec.path(), e.errorCode().name(), e.getMessage());
-                    err.println("Dataset " + spec.path() + " cannot be read and is skipped: "
+                    err.println("Dataset " + label + " cannot be read and is skipped: "
                             + e.errorCode().name() + ": " + e.getMessage());
                 }
             }
@@ -230,7 +234,7 @@ public final class PipelineRunner {
                                 units,
                                 (batch, batchRoot) ->
                                         AnnotateStage.run(session, batch, annotator, outputRoot, batchRoot),
-                                (rows, ok, root) -> AnnotateStage.commit(rows, root, ok.size()));
+                                (rows, ok, root) -> AnnotateStage.commit(rows, root, rows.count()));
                 StageReport report = outcome.report();
                 unitFingerprints.put(AnnotateStage.NAME, fingerprints(outcome.entries()));
                 reports.add(report);

@@ -1,6 +1,7 @@
 package io.procvlm.app;
 
 import io.procvlm.app.commands.AnnotateCommand;
+import io.procvlm.app.commands.CatalogCommand;
 import io.procvlm.app.commands.ConfigCommand;
 import io.procvlm.app.commands.EvalCommand;
 import io.procvlm.app.commands.ExportCommand;
@@ -39,6 +40,7 @@ import picocli.CommandLine.Spec;
             ShowCommand.class,
             StatusCommand.class,
             ValidateCommand.class,
+            CatalogCommand.class,
             ConfigCommand.class
         },
         footer = {
@@ -49,7 +51,9 @@ import picocli.CommandLine.Spec;
             "Examples:",
             "  procvlm run --dataset path/to/lerobot-dataset --out out",
             "  procvlm run --config conf/demo.yaml --set features.flow=farneback",
-            "  procvlm validate path/to/lerobot-dataset"
+            "  procvlm validate path/to/lerobot-dataset",
+            "  procvlm catalog",
+            "  procvlm run --datasets droid,libero --set catalog.data-root=/data --out out"
         })
 public final class ProcvlmCommand implements Runnable {
     @Mixin
@@ -65,6 +69,7 @@ public final class ProcvlmCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(
-                spec.commandLine(), "Missing command: run, index, features, annotate, label, show, validate or config");
+                spec.commandLine(),
+                "Missing command: run, index, features, annotate, label, show, validate, catalog or config");
     }
 }

@@ -30,13 +30,14 @@ final class TestCommandLine {
             "export",
             "plan",
             "validate",
+            "catalog",
             "config"
         }) {
             Cli.Result help = Cli.run(command, "--help");
             assertThat(help.exitCode()).as(command).isZero();
             assertThat(help.out()).as(command).contains("Usage: procvlm " + command, "--config", "--set");
         }
-        assertThat(Cli.run("run", "--help").out()).contains("--dataset", "--format", "--out", "--stages");
+        assertThat(Cli.run("run", "--help").out()).contains("--dataset", "--datasets", "--format", "--out", "--stages");
         assertThat(String.join(",", PipelineRunner.STAGES)).isEqualTo(PipelineRunner.ALL_STAGES);
     }
 

@@ -86,6 +86,7 @@ final class TestDocumentation {
             "export",
             "plan",
             "validate",
+            "catalog",
             "config"
         }) {
             assertThat(readme).contains("scripts/procvlm " + command);

@@ -51,6 +51,9 @@ public final class NativeAnnotator implements SubtaskAnnotator {
 
     /** Annotates from labels already read with {@link #labels}. */
     public SegmentAnnotation annotate(AnnotationInput input, NativeSubtasks labels) {
+        if (input.ref().hasTaskSegments()) {
+            labels = within(labels, input.segmentStart(), input.segmentEnd());
+        }
         LabelRuns.PlanAndSpans runs = LabelRuns.fromFrames(labels.frameIndex(), labels.labels());
         if (runs.spans().isEmpty()) {
             throw new PipelineException(
@@ -79,5 +82,22 @@ public final class NativeAnnotator implements SubtaskAnnotator {
                         String.join("\u001f", runs.plan()),
                         runs.spans().toString()),
                 List.of(labels.source()));
+    }
+
+    /** The labels of the frames in one task segment. */
+    static NativeSubtasks within(NativeSubtasks labels, long startFrame, long endFrame) {
+        List<Integer> kept = new java.util.ArrayList<>();
+        for (int i = 0; i < labels.frameIndex().length; i++) {
+            if (labels.frameIndex()[i] >= startFrame && labels.frameIndex()[i] < endFrame) {
+                kept.add(i);
+            }
+        }
+        long[] frames = new long[kept.size()];
+        String[] texts = new String[kept.size()];
+        for (int i = 0; i < kept.size(); i++) {
+            frames[i] = labels.frameIndex()[kept.get(i)];
+            texts[i] = labels.labels()[kept.get(i)];
+        }
+        return new NativeSubtasks(labels.source(), frames, texts);
     }
 }

@@ -42,15 +42,16 @@ public final class AnnotateStage {
 
     private AnnotateStage() {}
 
-    /** One episode's result: an annotation, or why there is none. */
+    /** One episode's result: an annotation per task segment, or why there is none. */
     record Annotated(
             String key,
             String dataset,
             long episode,
             String annotator,
-            SegmentAnnotation annotation,
+            List<SegmentAnnotation> annotations,
             Problem problem,
-            Map<String, Long> usage)
+            Map<String, Long> usage,
+            int segments)
             implements Serializable {}
 
     public static StageReport run(
@@ -89,6 +90,7 @@ public final class AnnotateStage {
             List<EpisodeOutcome> outcomes = new ArrayList<>();
             Map<String, Number> counters = new TreeMap<>();
             long annotated = 0;
+            long segmentRows = 0;
             for (EpisodeRef ref : episodes) {
                 Annotated result = byKey.get(ref.key());
                 if (result == null) {
@@ -102,17 +104,20 @@ public final class AnnotateStage {
                     outcomes.add(quarantined(result.dataset(), result.episode(), result.problem()));
                 } else {
                     annotated++;
+                    segmentRows += result.segments();
                     outcomes.add(new EpisodeOutcome(
                             result.dataset(), result.episode(), NAME, EpisodeStatus.OK, null, List.of(), 0));
                 }
             }
             outcomes.sort(java.util.Comparator.comparing(EpisodeOutcome::dataset)
                     .thenComparingLong(EpisodeOutcome::episodeIndex));
-            JavaRDD<Row> rows = results.filter(result -> result.annotation() != null)
-                    .map(result -> SegmentsTable.toRow(result.annotation()));
-            TableInfo output = commit(spark.createDataFrame(rows, SegmentsTable.SCHEMA), outputRoot, annotated);
+            JavaRDD<Row> rows = results.filter(result -> result.annotations() != null)
+                    .flatMap(result -> result.annotations().stream()
+                            .map(SegmentsTable::toRow)
+                            .iterator());
+            TableInfo output = commit(spark.createDataFrame(rows, SegmentsTable.SCHEMA), outputRoot, segmentRows);
             counters.put("episodes", episodes.size());
-            counters.put("segments", annotated);
+            counters.put("segments", segmentRows);
             for (Annotated result : collected) {
                 if (result.problem() == null) {
                     counters.merge("annotator-" + result.annotator(), 1L, (a, b) -> a.longValue() + b.longValue());
@@ -172,35 +177,56 @@ public final class AnnotateStage {
     }
 
     static Annotated annotate(EpisodeRef ref, EpisodeFrames frames, SubtaskAnnotator annotator) {
-        try {
-            AnnotationResult result = annotator.annotateWithUsage(AnnotationInput.wholeEpisode(ref, frames));
-            SegmentAnnotation annotation = result.annotation();
-            return new Annotated(
-                    ref.key(),
-                    ref.dataset().value(),
-                    ref.episodeIndex(),
-                    annotation.annotator(),
-                    annotation,
-                    null,
-                    result.usage());
-        } catch (PipelineException e) {
-            return failed(ref, annotator, Problem.error(e.errorCode().name(), e.getMessage()));
-        } catch (RuntimeException e) {
-            return failed(
-                    ref,
-                    annotator,
-                    Problem.error(CoreErrorCode.INTERNAL.name(), "Unexpected failure annotating: " + e));
+        List<SegmentAnnotation> annotations = new ArrayList<>();
+        Map<String, Long> usage = new TreeMap<>();
+        String annotatorId = annotator.id();
+        for (AnnotationInput input : AnnotationInput.segments(ref, frames)) {
+            try {
+                AnnotationResult result = annotator.annotateWithUsage(input);
+                annotations.add(result.annotation());
+                annotatorId = result.annotation().annotator();
+                result.usage().forEach((name, value) -> usage.merge(name, value, Long::sum));
+            } catch (PipelineException e) {
+                return failed(ref, annotator, Problem.error(e.errorCode().name(), where(ref, input) + e.getMessage()));
+            } catch (RuntimeException e) {
+                return failed(
+                        ref,
+                        annotator,
+                        Problem.error(
+                                CoreErrorCode.INTERNAL.name(),
+                                where(ref, input) + "Unexpected failure annotating: " + e));
+            }
         }
+        return new Annotated(
+                ref.key(),
+                ref.dataset().value(),
+                ref.episodeIndex(),
+                annotatorId,
+                List.copyOf(annotations),
+                null,
+                Map.copyOf(usage),
+                annotations.size());
+    }
+
+    /** Names the task segment in a problem of an episode that has several (nothing otherwise: messages unchanged). */
+    private static String where(EpisodeRef ref, AnnotationInput input) {
+        return ref.hasTaskSegments()
+                ? "task segment " + input.segmentIndex() + " [" + input.segmentStart() + ", " + input.segmentEnd()
+                        + "): "
+                : "";
     }
 
     private static Annotated failed(EpisodeRef ref, SubtaskAnnotator annotator, Problem problem) {
         return new Annotated(
-                ref.key(), ref.dataset().value(), ref.episodeIndex(), annotator.id(), null, problem, Map.of());
+                ref.key(), ref.dataset().value(), ref.episodeIndex(), annotator.id(), null, problem, Map.of(), 0);
     }
 
-    /** The result without its annotation, which stays on the executors (only keys and problems go to the driver). */
+    /**
+     * The result without its annotations, which stay on the executors (only keys, segment counts and problems go to
+     * the driver).
+     */
     private static Annotated withoutAnnotation(Annotated result) {
-        return result.annotation() == null
+        return result.annotations() == null
                 ? result
                 : new Annotated(
                         result.key(),
@@ -209,7 +235,8 @@ public final class AnnotateStage {
                         result.annotator(),
                         null,
                         null,
-                        result.usage());
+                        result.usage(),
+                        result.annotations().size());
     }
 
     private static EpisodeOutcome quarantined(String dataset, long episode, Problem problem) {

@@ -18,6 +18,14 @@ public interface EpisodeReader {
     FrameTable readFrames(DatasetFiles files, EpisodeRef ref);
 
     /**
+     * The task texts of the task indices in {@link FrameTable#taskIndex}, asked for only when an episode's task changes
+     * inside it. The default knows none.
+     */
+    default java.util.Map<Long, String> taskTexts(DatasetFiles files, EpisodeRef ref) {
+        return java.util.Map.of();
+    }
+
+    /**
      * Opens the episode's exo-camera frames as a stream of luma images. The caller closes it.
      *
      * @throws io.procvlm.core.error.PipelineException with a user error code when the frames cannot be opened

@@ -11,6 +11,7 @@ public final class FrameTable {
     private final long[] frameIndices;
     private final float[][] states;
     private final float[][] actions;
+    private final long[] taskIndices;
 
     /**
      * @param timestamps seconds from the episode start, one per row
@@ -19,6 +20,19 @@ public final class FrameTable {
      * @param actions action vectors per row, or {@code null}
      */
     public FrameTable(double[] timestamps, long[] frameIndices, float[][] states, float[][] actions) {
+        this(timestamps, frameIndices, states, actions, null);
+    }
+
+    /**
+     * @param taskIndices the task of every row (LeRobot {@code task_index}), or {@code null} when the rows do not say
+     */
+    public FrameTable(
+            double[] timestamps, long[] frameIndices, float[][] states, float[][] actions, long[] taskIndices) {
+        if (taskIndices != null && taskIndices.length != frameIndices.length) {
+            throw new IllegalArgumentException(
+                    "taskIndices has " + taskIndices.length + " rows, not " + frameIndices.length);
+        }
+        this.taskIndices = taskIndices;
         this.timestamps = requireNonNull(timestamps, "timestamps is null");
         this.frameIndices = requireNonNull(frameIndices, "frameIndices is null");
         if (timestamps.length != frameIndices.length) {
@@ -53,6 +67,15 @@ public final class FrameTable {
 
     public boolean hasActions() {
         return actions != null;
+    }
+
+    public boolean hasTaskIndices() {
+        return taskIndices != null;
+    }
+
+    /** The task index of {@code row}; only when {@link #hasTaskIndices()}. */
+    public long taskIndex(int row) {
+        return taskIndices[row];
     }
 
     /** The state vector of {@code row}, or {@code null}. */

@@ -79,6 +79,28 @@ public record EpisodeFrames(
         return frameIndex.length;
     }
 
+    /** The frames with {@code startFrame <= frame_index < endFrame} (one task segment). */
+    public EpisodeFrames slice(long startFrame, long endFrame) {
+        int from = 0;
+        while (from < frameIndex.length && frameIndex[from] < startFrame) {
+            from++;
+        }
+        int to = from;
+        while (to < frameIndex.length && frameIndex[to] < endFrame) {
+            to++;
+        }
+        return new EpisodeFrames(
+                java.util.Arrays.copyOfRange(frameIndex, from, to),
+                java.util.Arrays.copyOfRange(timestamp, from, to),
+                java.util.Arrays.copyOfRange(flow, from, to),
+                java.util.Arrays.copyOfRange(frameDiff, from, to),
+                java.util.Arrays.copyOfRange(movingFraction, from, to),
+                java.util.Arrays.copyOfRange(gripper, from, to),
+                java.util.Arrays.copyOfRange(stateSpeed, from, to),
+                phash == null ? null : java.util.Arrays.copyOfRange(phash, from, to),
+                java.util.Arrays.copyOfRange(state, from, to));
+    }
+
     /** Whether any frame has a value in {@code column}. */
     public static boolean hasValues(double[] column) {
         for (double value : column) {

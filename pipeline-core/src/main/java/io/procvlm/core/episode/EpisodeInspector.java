@@ -6,6 +6,7 @@ import static io.procvlm.core.error.CoreErrorCode.EPISODE_TOO_SHORT;
 import static io.procvlm.core.error.CoreErrorCode.FRAME_COUNT_MISMATCH;
 import static io.procvlm.core.error.CoreErrorCode.FRAME_INDEX_INVALID;
 import static io.procvlm.core.error.CoreErrorCode.INTERNAL;
+import static io.procvlm.core.error.CoreErrorCode.TASK_INDEX_UNKNOWN;
 import static io.procvlm.core.error.CoreErrorCode.TIMESTAMPS_NOT_MONOTONIC;
 import static io.procvlm.core.error.CoreErrorCode.TIMESTAMP_DRIFT;
 import static io.procvlm.core.error.CoreErrorCode.VIDEO_SIZE_MISMATCH;
@@ -20,6 +21,7 @@ import io.procvlm.core.io.Fingerprints;
 import io.procvlm.core.model.CameraStorage;
 import io.procvlm.core.model.EpisodeRef;
 import io.procvlm.core.model.Problem;
+import io.procvlm.core.model.TaskSegment;
 import io.procvlm.core.model.VideoSegment;
 import io.procvlm.core.video.Codecs;
 import io.procvlm.core.video.DecodedFrame;
@@ -51,6 +53,7 @@ public final class EpisodeInspector implements java.io.Serializable {
         int stateDimension = -1;
         int actionDimension = -1;
         FrameTable table = null;
+        List<TaskSegment> segments = ref.taskSegments();
         try {
             table = reader.readFrames(files, ref);
             rows = table.rows();
@@ -58,6 +61,9 @@ public final class EpisodeInspector implements java.io.Serializable {
             stateDimension = table.hasStates() ? table.state(0).length : -1;
             actionDimension = table.hasActions() ? table.action(0).length : -1;
             checkRows(ref, table, problems);
+            if (problems.stream().noneMatch(Problem::isError)) {
+                segments = taskSegments(reader, files, ref, table, config.minFrames(), problems);
+            }
         } catch (PipelineException e) {
             problems.add(Problem.error(e.errorCode().name(), e.getMessage()));
         } catch (RuntimeException e) {
@@ -71,8 +77,92 @@ public final class EpisodeInspector implements java.io.Serializable {
             video = probe(files, reader, ref, table, problems);
         }
         String fingerprint = fingerprint(files, ref);
+        EpisodeRef inspected = segments.equals(ref.taskSegments()) ? ref : ref.withTaskSegments(segments);
         return new EpisodeInspection(
-                ref, rows, duration, stateDimension, actionDimension, video, problems, fingerprint);
+                inspected, rows, duration, stateDimension, actionDimension, video, problems, fingerprint);
+    }
+
+    /**
+     * The episode's task segments from the rows' task indices: runs of equal task index, a run shorter than {@code
+     * minFrames} rows joined to its neighbour (warning {@code TASK_SEGMENT_MERGED}). One run gives none (the whole
+     * episode is the segment); rows without task indices keep what the reader declared.
+     */
+    static List<TaskSegment> taskSegments(
+            EpisodeReader reader,
+            DatasetFiles files,
+            EpisodeRef ref,
+            FrameTable table,
+            int minFrames,
+            List<Problem> problems) {
+        if (!table.hasTaskIndices() || table.rows() == 0) {
+            return ref.taskSegments();
+        }
+        List<long[]> runs = new ArrayList<>(); // {task index, first row, row after the last}
+        for (int row = 0; row < table.rows(); row++) {
+            long task = table.taskIndex(row);
+            if (runs.isEmpty() || runs.get(runs.size() - 1)[0] != task) {
+                runs.add(new long[] {task, row, row + 1});
+            } else {
+                runs.get(runs.size() - 1)[2] = row + 1;
+            }
+        }
+        if (runs.size() == 1) {
+            return List.of();
+        }
+        List<long[]> merged = new ArrayList<>();
+        for (long[] run : runs) {
+            long[] last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+            if (last != null && (run[2] - run[1] < minFrames || last[0] == run[0])) {
+                if (last[0] != run[0]) {
+                    problems.add(Problem.warning(
+                            "TASK_SEGMENT_MERGED",
+                            String.format(
+                                    Locale.ROOT,
+                                    "task_index %d runs only %d row(s) from frame_index %d (fewer than"
+                                            + " index.min-frames); joined to the task segment before it",
+                                    run[0],
+                                    run[2] - run[1],
+                                    table.frameIndex((int) run[1]))));
+                }
+                last[2] = run[2];
+            } else if (last != null && last[2] - last[1] < minFrames) {
+                problems.add(Problem.warning(
+                        "TASK_SEGMENT_MERGED",
+                        String.format(
+                                Locale.ROOT,
+                                "task_index %d runs only %d row(s) from frame_index %d (fewer than index.min-frames);"
+                                        + " joined to the task segment after it",
+                                last[0],
+                                last[2] - last[1],
+                                table.frameIndex((int) last[1]))));
+                merged.set(merged.size() - 1, new long[] {run[0], last[1], run[2]});
+            } else {
+                merged.add(run.clone());
+            }
+        }
+        if (merged.size() == 1) {
+            return List.of();
+        }
+        java.util.Map<Long, String> texts = reader.taskTexts(files, ref);
+        List<TaskSegment> segments = new ArrayList<>();
+        for (long[] run : merged) {
+            String text = texts.get(run[0]);
+            if (text == null) {
+                problems.add(Problem.error(
+                        TASK_INDEX_UNKNOWN.name(),
+                        String.format(
+                                Locale.ROOT,
+                                "the task changes inside the episode, but task_index %d (frame_index %d to %d) has no"
+                                        + " text in the dataset's task table",
+                                run[0],
+                                table.frameIndex((int) run[1]),
+                                table.frameIndex((int) run[2] - 1))));
+                return List.of();
+            }
+            segments.add(new TaskSegment(
+                    segments.size(), table.frameIndex((int) run[1]), table.frameIndex((int) run[2] - 1) + 1, text));
+        }
+        return List.copyOf(segments);
     }
 
     private void checkRows(EpisodeRef ref, FrameTable table, List<Problem> problems) {

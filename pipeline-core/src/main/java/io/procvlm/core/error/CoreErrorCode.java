@@ -14,6 +14,10 @@ public enum CoreErrorCode implements ErrorCodeSupplier {
     CONFIG_INVALID_VALUE(2, USER_ERROR),
     CONFIG_UNREADABLE(3, USER_ERROR),
     CONFIG_MISSING_VALUE(4, USER_ERROR),
+    /** A dataset catalog entry is invalid (names the file, the key and the value). */
+    CONFIG_CATALOG_INVALID(5, USER_ERROR),
+    /** A dataset id asked for is not in the catalog. */
+    CONFIG_UNKNOWN_DATASET(6, USER_ERROR),
 
     // dataset level
     DATASET_NOT_FOUND(20, USER_ERROR),
@@ -40,6 +44,8 @@ public enum CoreErrorCode implements ErrorCodeSupplier {
     EPISODE_TOO_SHORT(53, USER_ERROR),
     EPISODE_LENGTH_MISMATCH(54, USER_ERROR),
     VIDEO_SIZE_MISMATCH(55, USER_ERROR),
+    /** A task index of the episode's rows has no text in the dataset's task table (task segments need it). */
+    TASK_INDEX_UNKNOWN(70, USER_ERROR),
 
     // outside the process
     STORAGE_IO(100, EXTERNAL),

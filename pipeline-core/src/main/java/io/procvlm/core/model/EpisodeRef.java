@@ -21,6 +21,9 @@ import java.util.Optional;
  * @param camera the camera chosen as the exo view
  * @param video where the camera's frames lie in a video file; {@code null} for images stored in parquet
  * @param problems problems already found from the metadata alone
+ * @param taskSegments the episode's task segments when its task changes inside it (found by the index stage from the
+ *     rows, or declared by the reader); empty when the episode holds one task, which is then one segment: the whole
+ *     episode with {@link #task()}
  */
 public record EpisodeRef(
         DatasetId dataset,
@@ -34,7 +37,8 @@ public record EpisodeRef(
         FrameColumns columns,
         CameraChoice camera,
         VideoSegment video,
-        List<Problem> problems)
+        List<Problem> problems,
+        List<TaskSegment> taskSegments)
         implements Serializable {
     public EpisodeRef {
         requireNonNull(dataset, "dataset is null");
@@ -45,12 +49,78 @@ public record EpisodeRef(
         requireNonNull(columns, "columns is null");
         requireNonNull(camera, "camera is null");
         problems = List.copyOf(requireNonNull(problems, "problems is null"));
+        taskSegments = List.copyOf(requireNonNull(taskSegments, "taskSegments is null"));
+        if (taskSegments.size() == 1) {
+            throw new IllegalArgumentException(
+                    "Episode " + episodeIndex + ": one task segment is written as none (the whole episode)");
+        }
+        for (int i = 0; i < taskSegments.size(); i++) {
+            if (taskSegments.get(i).segmentIndex() != i
+                    || (i > 0
+                            && taskSegments.get(i).startFrame()
+                                    < taskSegments.get(i - 1).endFrame())) {
+                throw new IllegalArgumentException(
+                        "Episode " + episodeIndex + ": task segments out of order: " + taskSegments);
+            }
+        }
         if (episodeIndex < 0) {
             throw new IllegalArgumentException("Invalid episode index: " + episodeIndex);
         }
         if (camera.storage() == CameraStorage.VIDEO && video == null) {
             throw new IllegalArgumentException("Episode " + episodeIndex + " has a video camera but no video segment");
         }
+    }
+
+    /** An episode with one task (no task segments). */
+    public EpisodeRef(
+            DatasetId dataset,
+            String datasetRoot,
+            DatasetFormat format,
+            long episodeIndex,
+            List<String> tasks,
+            double fps,
+            long declaredLength,
+            DataSlice data,
+            FrameColumns columns,
+            CameraChoice camera,
+            VideoSegment video,
+            List<Problem> problems) {
+        this(
+                dataset,
+                datasetRoot,
+                format,
+                episodeIndex,
+                tasks,
+                fps,
+                declaredLength,
+                data,
+                columns,
+                camera,
+                video,
+                problems,
+                List.of());
+    }
+
+    /** Whether the episode's task changes inside it (two or more task segments). */
+    public boolean hasTaskSegments() {
+        return !taskSegments.isEmpty();
+    }
+
+    public EpisodeRef withTaskSegments(List<TaskSegment> segments) {
+        return new EpisodeRef(
+                dataset,
+                datasetRoot,
+                format,
+                episodeIndex,
+                tasks,
+                fps,
+                declaredLength,
+                data,
+                columns,
+                camera,
+                video,
+                problems,
+                segments);
     }
 
     public Optional<VideoSegment> videoSegment() {
@@ -75,7 +145,8 @@ public record EpisodeRef(
                 columns,
                 camera,
                 video,
-                newProblems);
+                newProblems,
+                taskSegments);
     }
 
     /** A short printable key, {@code dataset/episode}. */

@@ -9,6 +9,7 @@ import io.procvlm.core.model.DatasetId;
 import io.procvlm.core.model.EpisodeRef;
 import io.procvlm.core.model.FrameColumns;
 import io.procvlm.core.model.Problem;
+import io.procvlm.core.model.TaskSegment;
 import io.procvlm.core.model.VideoSegment;
 import io.procvlm.core.video.VideoInfo;
 import java.util.ArrayList;
@@ -27,6 +28,14 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class EpisodesTable {
     public static final String NAME = "episodes";
+    /** One task segment of an episode whose task changes inside it. */
+    static final StructType TASK_SEGMENT = new StructType(new StructField[] {
+        field("segment_index", DataTypes.IntegerType, false),
+        field("start_frame", DataTypes.LongType, false),
+        field("end_frame", DataTypes.LongType, false),
+        field("task", DataTypes.StringType, false)
+    });
+
     public static final StructType SCHEMA = new StructType(new StructField[] {
         field("dataset", DataTypes.StringType, false),
         field("episode_index", DataTypes.LongType, false),
@@ -66,7 +75,8 @@ public final class EpisodesTable {
         field("video_height", DataTypes.IntegerType, true),
         field("video_frames", DataTypes.LongType, true),
         field("fingerprint", DataTypes.StringType, false),
-        field("snapshot", DataTypes.StringType, false)
+        field("snapshot", DataTypes.StringType, false),
+        field("task_segments", DataTypes.createArrayType(TASK_SEGMENT, false), false)
     });
 
     private EpisodesTable() {}
@@ -125,7 +135,11 @@ public final class EpisodesTable {
                 video == null ? null : video.height(),
                 video == null || video.frameCount() < 0 ? null : video.frameCount(),
                 inspection.fingerprint(),
-                snapshot);
+                snapshot,
+                ref.taskSegments().stream()
+                        .map(task ->
+                                RowFactory.create(task.segmentIndex(), task.startFrame(), task.endFrame(), task.task()))
+                        .toArray(Row[]::new));
     }
 
     /** Rebuilds the episode reference from a row (the features stage reads the table this way). */
@@ -169,7 +183,25 @@ public final class EpisodesTable {
                 columns,
                 camera,
                 segment,
-                List.of());
+                List.of(),
+                taskSegments(row));
+    }
+
+    private static List<TaskSegment> taskSegments(Row row) {
+        List<Row> rows;
+        try {
+            rows = row.getList(row.fieldIndex("task_segments"));
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            rows = null; // episodes/ written before task segments existed
+        }
+        List<TaskSegment> segments = new ArrayList<>();
+        if (rows != null) {
+            for (Row segment : rows) {
+                segments.add(new TaskSegment(
+                        segment.getInt(0), segment.getLong(1), segment.getLong(2), segment.getString(3)));
+            }
+        }
+        return segments;
     }
 
     private static List<String> strings(Row row, String column) {

@@ -20,6 +20,8 @@ public final class GeneratedDatasets {
     public static final String V21_VIDEO_ONLY = "lerobot-v21-video-only";
     public static final String V30_NATIVE = "lerobot-v30-native-subtasks";
     public static final String V21_NATIVE = "lerobot-v21-native-subtasks";
+    /** Episode 0 holds two tasks (its task_index changes inside it), episode 1 one. */
+    public static final String V21_TWO_TASKS = "lerobot-v21-two-tasks";
     /** Datasets with proprioception and no shipped labels. */
     public static final List<String> ALL = List.of(V20_H264, V21_AV1, V30_AV1, V21_IMAGES);
     /** Every generated dataset. */

@@ -198,6 +198,28 @@ public final class LeRobotDatasetReader {
         return new ArrayList<>(episodes.values());
     }
 
+    /** Task tables read inside tasks, per dataset root (a few datasets per run; bounded anyway). */
+    private static final Map<String, Map<Long, String>> TASK_TEXTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The dataset's task table ({@code meta/tasks.parquet}, else {@code meta/tasks.jsonl}): task index to text. Read
+     * once per dataset root and JVM; invalid lines are left out.
+     */
+    public static Map<Long, String> taskTexts(DatasetFiles files) {
+        Map<Long, String> cached = TASK_TEXTS.get(files.root());
+        if (cached != null) {
+            return cached;
+        }
+        List<Problem> ignored = new ArrayList<>();
+        Map<Long, String> texts = Map.copyOf(
+                files.exists("meta/tasks.parquet") ? readTasksParquet(files, ignored) : readTasksJsonl(files, ignored));
+        if (TASK_TEXTS.size() > 64) {
+            TASK_TEXTS.clear();
+        }
+        TASK_TEXTS.put(files.root(), texts);
+        return texts;
+    }
+
     private static Map<Long, String> readTasksJsonl(DatasetFiles files, List<Problem> problems) {
         Map<Long, String> tasks = new HashMap<>();
         String path = "meta/tasks.jsonl";

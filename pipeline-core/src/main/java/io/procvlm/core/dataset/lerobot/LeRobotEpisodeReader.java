@@ -25,6 +25,11 @@ public final class LeRobotEpisodeReader implements EpisodeReader {
     }
 
     @Override
+    public java.util.Map<Long, String> taskTexts(DatasetFiles files, EpisodeRef ref) {
+        return LeRobotDatasetReader.taskTexts(files);
+    }
+
+    @Override
     public FrameSource openFrames(DatasetFiles files, EpisodeRef ref, int decoderThreads, PixelMode mode) {
         if (ref.camera().storage() == CameraStorage.IMAGE_IN_PARQUET) {
             return LeRobotImageFrameSource.open(files, ref, mode);

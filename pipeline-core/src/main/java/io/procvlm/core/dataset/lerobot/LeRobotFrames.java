@@ -44,7 +44,11 @@ public final class LeRobotFrames {
             }
             String stateKey = present(schema, ref.columns().stateKey());
             String actionKey = present(schema, ref.columns().actionKey());
+            boolean hasTaskIndex = schema.containsField("task_index");
             Set<String> columns = new HashSet<>(List.of("timestamp", "frame_index", "episode_index"));
+            if (hasTaskIndex) {
+                columns.add("task_index");
+            }
             if (stateKey != null) {
                 columns.add(stateKey);
             }
@@ -55,6 +59,7 @@ public final class LeRobotFrames {
                     !ref.data().isWholeFile() && schema.containsField("episode_index") ? "episode_index" : null;
             DoubleStream.Builder timestamps = DoubleStream.builder();
             LongStream.Builder frameIndices = LongStream.builder();
+            LongStream.Builder taskIndices = LongStream.builder();
             int rows = 0;
             List<float[]> states = stateKey == null ? null : new ArrayList<>();
             List<float[]> actions = actionKey == null ? null : new ArrayList<>();
@@ -66,6 +71,12 @@ public final class LeRobotFrames {
                     double timestamp = hasTimestamp ? GroupValues.number(group, "timestamp") : frameIndex / ref.fps();
                     timestamps.add(timestamp);
                     frameIndices.add(frameIndex);
+                    if (hasTaskIndex) {
+                        taskIndices.add(
+                                GroupValues.isPresent(group, "task_index")
+                                        ? GroupValues.integer(group, "task_index")
+                                        : -1);
+                    }
                     rows++;
                     if (states != null) {
                         states.add(toFloats(GroupValues.numbers(group, stateKey)));
@@ -83,7 +94,8 @@ public final class LeRobotFrames {
                     timestamps.build().toArray(),
                     frameIndices.build().toArray(),
                     states == null ? null : states.toArray(new float[0][]),
-                    actions == null ? null : actions.toArray(new float[0][]));
+                    actions == null ? null : actions.toArray(new float[0][]),
+                    hasTaskIndex ? taskIndices.build().toArray() : null);
         } catch (IOException | RuntimeException e) {
             if (e instanceof PipelineException pipelineException) {
                 throw pipelineException;

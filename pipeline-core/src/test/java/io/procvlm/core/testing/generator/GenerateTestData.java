@@ -168,7 +168,25 @@ public final class GenerateTestData {
                                         new EpisodePlan(Variant.FAILURE, "green block", GREEN, "plate", 702)),
                                 0,
                                 0,
-                                LeRobotDatasetWriter.NativeLabels.SUB_TASK_INDEX)));
+                                LeRobotDatasetWriter.NativeLabels.SUB_TASK_INDEX)),
+                new DatasetEntry(
+                        "lerobot-v21-two-tasks",
+                        new DatasetPlan(
+                                "v2.1",
+                                false,
+                                Codec.H264,
+                                128,
+                                96,
+                                15,
+                                true,
+                                false,
+                                List.of(
+                                        new EpisodePlan(Variant.SUCCESS, "red block", RED, "plate", 801)
+                                                .followedBy(new EpisodePlan(
+                                                        Variant.SUCCESS, "blue cube", BLUE, "plate", 802)),
+                                        new EpisodePlan(Variant.SUCCESS, "yellow bottle", YELLOW, "plate", 803)),
+                                0,
+                                0)));
     }
 
     /** The same 30-frame clip (a square moving over a textured background) in each codec. */

@@ -45,9 +45,28 @@ public final class LeRobotDatasetWriter {
      *     long episodes for memory tests)
      */
     public record EpisodePlan(
-            EpisodeScript.Variant variant, String objectName, int[] bgr, String targetName, long seed, int repeat) {
+            EpisodeScript.Variant variant,
+            String objectName,
+            int[] bgr,
+            String targetName,
+            long seed,
+            int repeat,
+            EpisodePlan then) {
+        public EpisodePlan(
+                EpisodeScript.Variant variant, String objectName, int[] bgr, String targetName, long seed, int repeat) {
+            this(variant, objectName, bgr, targetName, seed, repeat, null);
+        }
+
         public EpisodePlan(EpisodeScript.Variant variant, String objectName, int[] bgr, String targetName, long seed) {
-            this(variant, objectName, bgr, targetName, seed, 1);
+            this(variant, objectName, bgr, targetName, seed, 1, null);
+        }
+
+        /**
+         * This episode followed, in the same episode, by {@code next} (a second task: the rows' {@code task_index}
+         * changes where it starts).
+         */
+        public EpisodePlan followedBy(EpisodePlan next) {
+            return new EpisodePlan(variant, objectName, bgr, targetName, seed, repeat, next);
         }
 
         String task() {
@@ -208,6 +227,19 @@ public final class LeRobotDatasetWriter {
                 tasks.add(task);
             }
             long taskIndex = tasks.indexOf(task);
+            // a second task in the same episode: its script follows the first, with its own task_index
+            int firstTaskFrames = states.size();
+            EpisodeScript nextScript = null;
+            long nextTaskIndex = taskIndex;
+            if (episode.then() != null) {
+                EpisodePlan next = episode.then();
+                nextScript = EpisodeScript.create(next.variant(), next.seed(), next.objectName(), next.targetName());
+                states.addAll(nextScript.states());
+                if (!tasks.contains(next.task())) {
+                    tasks.add(next.task());
+                }
+                nextTaskIndex = tasks.indexOf(next.task());
+            }
             double targetX = 0.76;
             Scalar color = new Scalar(episode.bgr()[0], episode.bgr()[1], episode.bgr()[2], 0);
             if (v3 && !plan.images() && (shardEncoder == null || framesInVideoFile >= plan.v3VideoFileFrames())) {
@@ -294,7 +326,7 @@ public final class LeRobotDatasetWriter {
                     row.append("frame_index", (long) frame);
                     row.append("episode_index", (long) index);
                     row.append("index", globalIndex++);
-                    row.append("task_index", taskIndex);
+                    row.append("task_index", frame < firstTaskFrames ? taskIndex : nextTaskIndex);
                     episodeRows.add(row);
                 }
             }
@@ -306,7 +338,10 @@ public final class LeRobotDatasetWriter {
             }
             ObjectNode meta = JSON.createObjectNode();
             meta.put("episode_index", index);
-            meta.putArray("tasks").add(task);
+            ArrayNode metaTasks = meta.putArray("tasks").add(task);
+            if (episode.then() != null && !episode.then().task().equals(task)) {
+                metaTasks.add(episode.then().task());
+            }
             meta.put("length", states.size());
             if (v3) {
                 if (framesInDataFile >= plan.v3DataFileFrames() && !pendingRows.isEmpty()) {
@@ -350,6 +385,27 @@ public final class LeRobotDatasetWriter {
                     node.put("end_frame", phase.endFrame() + r * scriptLength);
                     node.put("status", phase.status());
                 }
+            }
+            if (nextScript != null) {
+                for (Phase phase : nextScript.phases()) {
+                    ObjectNode node = phases.addObject();
+                    node.put("verb", phase.verb());
+                    node.put("label", phase.label());
+                    node.put("start_frame", phase.startFrame() + firstTaskFrames);
+                    node.put("end_frame", phase.endFrame() + firstTaskFrames);
+                    node.put("status", phase.status());
+                }
+                ArrayNode segments = truth.putArray("task_segments");
+                ObjectNode first = segments.addObject();
+                first.put("start_frame", 0);
+                first.put("end_frame", firstTaskFrames);
+                first.put("task", task);
+                first.put("outcome", script.success() ? "success" : "failure");
+                ObjectNode second = segments.addObject();
+                second.put("start_frame", firstTaskFrames);
+                second.put("end_frame", states.size());
+                second.put("task", episode.then().task());
+                second.put("outcome", nextScript.success() ? "success" : "failure");
             }
         }
 
@@ -487,8 +543,7 @@ public final class LeRobotDatasetWriter {
             for (ObjectNode meta : episodeMeta) {
                 Group row = factory.newGroup();
                 row.append("episode_index", meta.get("episode_index").asLong());
-                ParquetFiles.addStrings(
-                        row, "tasks", List.of(meta.get("tasks").get(0).asText()));
+                ParquetFiles.addStrings(row, "tasks", texts(meta.get("tasks")));
                 row.append("length", meta.get("length").asLong());
                 row.append("data/chunk_index", 0L);
                 row.append("data/file_index", meta.get("data/file_index").asLong());
@@ -690,5 +745,11 @@ public final class LeRobotDatasetWriter {
             node.putArray("count").add(count);
             return node;
         }
+    }
+
+    private static List<String> texts(com.fasterxml.jackson.databind.JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        array.forEach(node -> texts.add(node.asText()));
+        return texts;
     }
 }

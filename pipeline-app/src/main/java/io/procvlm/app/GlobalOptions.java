@@ -29,6 +29,27 @@ public final class GlobalOptions {
             description = "Print stack traces of failures.")
     boolean verbose;
 
+    @Option(
+            names = "--log-format",
+            paramLabel = "FORMAT",
+            scope = ScopeType.INHERIT,
+            description = "Log format on stderr: text (default) or json (one JSON object per line, Elastic Common"
+                    + " Schema; progress lines included).")
+    void logFormat(String format) {
+        switch (format) {
+            case "text" -> {}
+            case "json" ->
+                org.apache.logging.log4j.core.config.Configurator.reconfigure(
+                        java.net.URI.create("classpath:log4j2-json.properties"));
+            default ->
+                throw new picocli.CommandLine.ParameterException(
+                        spec.commandLine(), "Invalid value '" + format + "' for option '--log-format': text or json");
+        }
+    }
+
+    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+    picocli.CommandLine.Model.CommandSpec spec;
+
     /** Loads the configuration: defaults, the file, then the overrides. */
     public Config load() {
         return AppConfig.load(configFile, overrides);

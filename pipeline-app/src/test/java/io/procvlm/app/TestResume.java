@@ -139,6 +139,36 @@ final class TestResume {
                 .isEqualTo(tables);
     }
 
+    @Test
+    void jsonLogsCarryTheProgressLines() throws Exception {
+        Path out = directory.resolve("json");
+        List<String> run = new ArrayList<>(List.of("--log-format", "json"));
+        run.addAll(arguments(GeneratedDatasets.V21_AV1, out, "index,features"));
+        Path log = directory.resolve("json.log");
+        Process process = new ProcessBuilder(Cli.inNewJvm(run))
+                .redirectError(log.toFile())
+                .redirectOutput(directory.resolve("json.out").toFile())
+                .start();
+        assertThat(process.waitFor(3, TimeUnit.MINUTES)).isTrue();
+        assertThat(process.exitValue()).as(Files.readString(log)).isZero();
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : Files.readAllLines(log)) {
+            if (line.startsWith("{")) {
+                events.add(JSON.readTree(line));
+            }
+        }
+        assertThat(events).as(Files.readString(log)).isNotEmpty();
+        assertThat(events).anySatisfy(event -> {
+            assertThat(event.get("log.level").asText()).isEqualTo("INFO");
+            assertThat(event.get("message").asText()).startsWith("features: 3/3 units");
+            assertThat(event.has("@timestamp")).isTrue();
+        });
+
+        Cli.Result bad = Cli.run("--log-format", "xml", "status", "--out", out.toString());
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("--log-format", "xml");
+    }
+
     private List<Integer> rerun(Path out, String stages, String... extra) throws IOException {
         Cli.Result run =
                 Cli.run(arguments(GeneratedDatasets.V21_AV1, out, stages, extra).toArray(String[]::new));

@@ -48,6 +48,7 @@ import org.apache.spark.sql.types.StructType;
  * table is still in place, nothing is rewritten.
  */
 public final class ResumableStage {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ResumableStage.class);
     public static final String UNITS = "_units";
 
     /** Computes a batch of units: runs the stage over them with its table written under {@code batchRoot}. */
@@ -284,15 +285,17 @@ public final class ResumableStage {
         String throughput = frames > 0
                 ? String.format(Locale.ROOT, ", %d frames, %.0f frames/s", frames, rate)
                 : String.format(Locale.ROOT, ", %.1f units/s", seconds > 0 ? done / seconds : 0);
-        progress.printf(
+        String line = String.format(
                 Locale.ROOT,
-                "%s: %d/%d units (%d reused)%s, ETA %s%n",
+                "%s: %d/%d units (%d reused)%s, ETA %s",
                 stage,
                 reused + done,
                 total,
                 reused,
                 throughput,
                 duration(eta));
+        progress.println(line);
+        LOG.info(line);
         progress.flush();
     }
 

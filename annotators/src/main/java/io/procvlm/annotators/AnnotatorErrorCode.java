@@ -29,7 +29,9 @@ public enum AnnotatorErrorCode implements ErrorCodeSupplier {
     /** The VLM's answer could not be parsed or validated, even after the allowed repair requests. */
     VLM_ANSWER_INVALID(8, EXTERNAL),
     /** The VLM response cache cannot be read or written. */
-    VLM_CACHE_IO(9, EXTERNAL);
+    VLM_CACHE_IO(9, EXTERNAL),
+    /** A gold-label source for {@code eval-labels} cannot be read, is malformed or names an unknown format. */
+    GOLD_LABELS_INVALID(10, USER_ERROR);
 
     private final ErrorCode errorCode;
 

@@ -2,6 +2,7 @@ package io.procvlm.app;
 
 import io.procvlm.annotators.AnnotatorConfig;
 import io.procvlm.annotators.vlm.VlmConfig;
+import io.procvlm.app.report.ReportConfig;
 import io.procvlm.core.config.Config;
 import io.procvlm.core.config.ConfigLoader;
 import io.procvlm.core.config.ConfigSchema;
@@ -21,7 +22,8 @@ public final class AppConfig {
                 AnnotatorConfig.properties(),
                 VlmConfig.properties(),
                 ProgressConfig.properties(),
-                VqaConfig.properties()));
+                VqaConfig.properties(),
+                ReportConfig.properties()));
     }
 
     /** Defaults, then {@code file} (may be null), then {@code --set} overrides. */

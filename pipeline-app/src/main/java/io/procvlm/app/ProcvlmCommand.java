@@ -3,11 +3,13 @@ package io.procvlm.app;
 import io.procvlm.app.commands.AnnotateCommand;
 import io.procvlm.app.commands.ConfigCommand;
 import io.procvlm.app.commands.EvalCommand;
+import io.procvlm.app.commands.EvalLabelsCommand;
 import io.procvlm.app.commands.ExportCommand;
 import io.procvlm.app.commands.FeaturesCommand;
 import io.procvlm.app.commands.IndexCommand;
 import io.procvlm.app.commands.LabelCommand;
 import io.procvlm.app.commands.PlanCommand;
+import io.procvlm.app.commands.ReportCommand;
 import io.procvlm.app.commands.RunCommand;
 import io.procvlm.app.commands.ShowCommand;
 import io.procvlm.app.commands.ValidateCommand;
@@ -33,9 +35,11 @@ import picocli.CommandLine.Spec;
             LabelCommand.class,
             VqaCommand.class,
             EvalCommand.class,
+            EvalLabelsCommand.class,
             PlanCommand.class,
             ExportCommand.class,
             ShowCommand.class,
+            ReportCommand.class,
             ValidateCommand.class,
             ConfigCommand.class
         },
@@ -63,6 +67,7 @@ public final class ProcvlmCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(
-                spec.commandLine(), "Missing command: run, index, features, annotate, label, show, validate or config");
+                spec.commandLine(),
+                "Missing command: run, index, features, annotate, label, vqa, report, eval-labels, show, validate or config");
     }
 }

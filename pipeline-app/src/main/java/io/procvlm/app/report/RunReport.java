@@ -718,6 +718,9 @@ public final class RunReport {
                 if (signals == null && signalProblem == null) {
                     signals = signals(row, frames, mode == ProgressMode.REFERENCE);
                 }
+                if (signals == null) {
+                    throw new IllegalStateException(signalProblem);
+                }
                 if (mode == ProgressMode.REFERENCE && !signals.hasPhash()) {
                     signals = signals(row, frames, true);
                 }

@@ -33,7 +33,9 @@ public enum AnnotatorErrorCode implements ErrorCodeSupplier {
     /** The in-process TorchScript model could not be loaded (missing or unreadable files, wrong engine). */
     TORCH_MODEL_INVALID(10, USER_ERROR),
     /** The TorchScript model failed on an episode's frames or returned scores of the wrong shape. */
-    TORCH_INFERENCE_FAILED(11, EXTERNAL);
+    TORCH_INFERENCE_FAILED(11, EXTERNAL),
+    /** A gold-label source for {@code eval-labels} cannot be read, is malformed or names an unknown format. */
+    GOLD_LABELS_INVALID(12, USER_ERROR);
 
     private final ErrorCode errorCode;
 

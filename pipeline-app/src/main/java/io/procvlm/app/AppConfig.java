@@ -3,6 +3,7 @@ package io.procvlm.app;
 import io.procvlm.annotators.AnnotatorConfig;
 import io.procvlm.annotators.torch.TorchConfig;
 import io.procvlm.annotators.vlm.VlmConfig;
+import io.procvlm.app.report.ReportConfig;
 import io.procvlm.app.spark.ResumeOptions;
 import io.procvlm.core.catalog.CatalogConfig;
 import io.procvlm.core.config.Config;
@@ -27,7 +28,8 @@ public final class AppConfig {
                 TorchConfig.properties(),
                 ResumeOptions.properties(),
                 ProgressConfig.properties(),
-                VqaConfig.properties()));
+                VqaConfig.properties(),
+                ReportConfig.properties()));
     }
 
     /** Defaults, then {@code file} (may be null), then {@code --set} overrides. */

@@ -4,11 +4,13 @@ import io.procvlm.app.commands.AnnotateCommand;
 import io.procvlm.app.commands.CatalogCommand;
 import io.procvlm.app.commands.ConfigCommand;
 import io.procvlm.app.commands.EvalCommand;
+import io.procvlm.app.commands.EvalLabelsCommand;
 import io.procvlm.app.commands.ExportCommand;
 import io.procvlm.app.commands.FeaturesCommand;
 import io.procvlm.app.commands.IndexCommand;
 import io.procvlm.app.commands.LabelCommand;
 import io.procvlm.app.commands.PlanCommand;
+import io.procvlm.app.commands.ReportCommand;
 import io.procvlm.app.commands.RunCommand;
 import io.procvlm.app.commands.ShowCommand;
 import io.procvlm.app.commands.StatusCommand;
@@ -35,10 +37,12 @@ import picocli.CommandLine.Spec;
             LabelCommand.class,
             VqaCommand.class,
             EvalCommand.class,
+            EvalLabelsCommand.class,
             PlanCommand.class,
             ExportCommand.class,
             ShowCommand.class,
             StatusCommand.class,
+            ReportCommand.class,
             ValidateCommand.class,
             CatalogCommand.class,
             ConfigCommand.class
@@ -70,6 +74,6 @@ public final class ProcvlmCommand implements Runnable {
     public void run() {
         throw new ParameterException(
                 spec.commandLine(),
-                "Missing command: run, index, features, annotate, label, show, validate, catalog or config");
+                "Missing command: run, index, features, annotate, label, vqa, report, eval-labels, status, show, validate, catalog or config");
     }
 }

@@ -27,6 +27,8 @@ final class TestCommandLine {
             "vqa",
             "show",
             "eval",
+            "eval-labels",
+            "report",
             "export",
             "plan",
             "validate",

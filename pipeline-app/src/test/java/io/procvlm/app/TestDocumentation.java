@@ -83,6 +83,8 @@ final class TestDocumentation {
             "show",
             "vqa",
             "eval",
+            "eval-labels",
+            "report",
             "export",
             "plan",
             "validate",

@@ -108,7 +108,7 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     /** The output root as a local path; a remote root needs {@code --report}. */
-    private static Path localFolder(String root) {
+    static Path localFolder(String root) {
         java.net.URI uri = java.net.URI.create(root);
         if (uri.getScheme() == null) {
             return Path.of(root);

@@ -1,10 +1,14 @@
 package io.procvlm.app.commands;
 
 import io.procvlm.app.DatasetOptions;
+import io.procvlm.app.ExitCodes;
 import io.procvlm.app.PipelineRunner;
 import io.procvlm.app.ProcvlmCommand;
 import io.procvlm.app.ResumeFlags;
+import io.procvlm.app.report.ReportConfig;
+import io.procvlm.app.report.RunReport;
 import io.procvlm.core.config.Config;
+import io.procvlm.core.error.PipelineException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,7 +23,7 @@ import picocli.CommandLine.Spec;
         name = "run",
         mixinStandardHelpOptions = true,
         description = "Run the pipeline's stages in order (" + PipelineRunner.ALL_STAGES + ") over the configured"
-                + " datasets.",
+                + " datasets, then write the HTML run report to <out>/report/index.html (report.enabled).",
         footer = {
             "",
             "Examples:",
@@ -63,6 +67,27 @@ public final class RunCommand implements Callable<Integer> {
         }
         PipelineRunner runner = new PipelineRunner(
                 config, spec.commandLine().getOut(), spec.commandLine().getErr());
-        return runner.run("run", ordered).exitCode();
+        PipelineRunner.Result result = runner.run("run", ordered);
+        if (ReportConfig.from(config).enabled()
+                && (result.exitCode() == ExitCodes.OK || result.exitCode() == ExitCodes.PARTIAL)) {
+            writeReport(config, result.outputRoot());
+        }
+        return result.exitCode();
+    }
+
+    /** The HTML report after the run ({@code report.enabled}); a report that cannot be written fails nothing. */
+    private void writeReport(Config config, String outputRoot) {
+        try {
+            RunReport.Result report = RunReport.of(outputRoot, config).write(RunReport.folder(outputRoot));
+            spec.commandLine()
+                    .getOut()
+                    .println("Report: " + report.index().toAbsolutePath() + " (open it in a browser; procvlm report"
+                            + " writes it again)");
+        } catch (PipelineException e) {
+            spec.commandLine()
+                    .getErr()
+                    .println("The HTML report was not written: " + e.errorCode().name() + ": " + e.getMessage());
+        }
+        spec.commandLine().getOut().flush();
     }
 }

@@ -52,7 +52,20 @@ public final class SegmentationMetrics {
         if (spread == 0 && pred.length > 0) {
             spread = pred[pred.length - 1] - pred[0];
         }
-        double delta = tolerance * spread;
+        return boundariesWithin(gt, pred, tolerance * spread);
+    }
+
+    /**
+     * Boundary matching with an absolute tolerance: the sorted unique start and end points of each side, a minimum-cost
+     * one-to-one matching on |Δ|, and matched pairs at most {@code maxDistance} apart (in the segments' unit, e.g.
+     * frames) count as true positives. {@code maxDistance = +∞} counts every matched pair, so {@link
+     * BoundaryCounts#meanAbsoluteError()} is then the mean distance of the one-to-one matching.
+     */
+    public static BoundaryCounts boundariesWithin(List<Segment> truth, List<Segment> predicted, double maxDistance) {
+        return boundariesWithin(boundaryPoints(truth), boundaryPoints(predicted), maxDistance);
+    }
+
+    private static BoundaryCounts boundariesWithin(double[] gt, double[] pred, double delta) {
         long tp = 0;
         double error = 0;
         if (gt.length > 0 && pred.length > 0) {

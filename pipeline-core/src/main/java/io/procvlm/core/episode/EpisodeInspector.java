@@ -17,7 +17,6 @@ import io.procvlm.core.dataset.FrameTable;
 import io.procvlm.core.error.PipelineException;
 import io.procvlm.core.io.DatasetFiles;
 import io.procvlm.core.io.Fingerprints;
-import io.procvlm.core.model.CameraStorage;
 import io.procvlm.core.model.EpisodeRef;
 import io.procvlm.core.model.Problem;
 import io.procvlm.core.model.VideoSegment;
@@ -150,7 +149,7 @@ public final class EpisodeInspector implements java.io.Serializable {
     private VideoInfo probe(
             DatasetFiles files, EpisodeReader reader, EpisodeRef ref, FrameTable table, List<Problem> problems) {
         try (FrameSource source = reader.openFrames(files, ref, 1)) {
-            if (ref.camera().storage() == CameraStorage.IMAGE_IN_PARQUET) {
+            if (ref.camera().storage().isImages()) {
                 DecodedFrame first = source.next();
                 if (first == null) {
                     problems.add(Problem.error(
@@ -227,7 +226,7 @@ public final class EpisodeInspector implements java.io.Serializable {
 
     /** Hashes what determines the episode's content: its slice, its camera, and quick fingerprints of its files. */
     static String fingerprint(DatasetFiles files, EpisodeRef ref) {
-        String dataFingerprint = quick(files, ref.data().path());
+        String dataFingerprint = quick(files, ref.data().file());
         String videoFingerprint =
                 ref.videoSegment().map(v -> quick(files, v.path())).orElse("-");
         VideoSegment video = ref.video();

@@ -43,7 +43,18 @@ public final class RobomimicEpisodeReader implements EpisodeReader {
             float[][] states = null;
             if (ref.columns().hasState()) {
                 for (String key : ref.columns().stateKey().split("\\+")) {
-                    float[][] part = Hdf5Values.rows(dataset(demo, key, ref).getData());
+                    float[][] part;
+                    if (key.startsWith(RobomimicReader.OPENING_PREFIX)) {
+                        String fingers = key.substring(RobomimicReader.OPENING_PREFIX.length(), key.length() - 1);
+                        float[][] joints =
+                                Hdf5Values.rows(dataset(demo, fingers, ref).getData());
+                        part = new float[joints.length][];
+                        for (int i = 0; i < joints.length; i++) {
+                            part[i] = new float[] {joints[i][0] - joints[i][joints[i].length - 1]};
+                        }
+                    } else {
+                        part = Hdf5Values.rows(dataset(demo, key, ref).getData());
+                    }
                     checkLength(ref, key, part.length, frames);
                     states = states == null ? part : concat(states, part);
                 }

@@ -38,7 +38,8 @@ import java.util.TreeMap;
  * robomimic / LIBERO HDF5 files ({@code *.hdf5}, {@code *.h5} anywhere under the root): every {@code data/demo_N} group
  * of every file is an episode, in file order then N. Cameras are the 8-bit image arrays {@code obs/<camera>} of shape
  * {@code [T,H,W,3]} (RGB) or {@code [T,H,W]}; the state is the end-effector position and gripper joints ({@code
- * robot0_eef_pos} + {@code robot0_gripper_qpos}, or LIBERO's {@code ee_pos} + {@code gripper_states}), actions {@code
+ * robot0_eef_pos} + {@code robot0_gripper_qpos}, or LIBERO's {@code ee_pos} + {@code gripper_states}, plus the derived
+ * gripper opening = finger 0 − finger 1), actions {@code
  * actions}. The task text is LIBERO's {@code data} attribute {@code problem_info.language_instruction} (or a {@code
  * language_instruction} attribute on {@code data} or the demo); the frame rate is {@code env_args.env_kwargs
  * .control_freq}, else 20 Hz with a warning. Read with jHDF (pure Java; contiguous and chunked, deflate-compressed
@@ -49,6 +50,12 @@ public final class RobomimicReader implements DatasetReader {
     static final double DEFAULT_FPS = 20.0;
     /** State datasets under {@code obs/}, in the order they are concatenated when present. */
     static final List<String> STATE_KEYS = List.of("robot0_eef_pos", "ee_pos", "robot0_gripper_qpos", "gripper_states");
+
+    /**
+     * A derived state part: {@code opening(obs/<fingers>)} is the first finger joint minus the second, the gripper's
+     * opening (robomimic's and LIBERO's two finger joints move symmetrically).
+     */
+    static final String OPENING_PREFIX = "opening(";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -139,15 +146,26 @@ public final class RobomimicReader implements DatasetReader {
                         }
                         if (stateKeys == null) {
                             stateKeys = new ArrayList<>();
+                            String fingers = null;
                             for (String key : STATE_KEYS) {
                                 if (obs.getChild(key) instanceof Dataset state) {
                                     stateKeys.add("obs/" + key);
                                     int[] dims = state.getDimensions();
                                     int width = dims.length > 1 ? dims[1] : 1;
+                                    boolean gripper = key.contains("gripper");
                                     for (int d = 0; d < width; d++) {
-                                        stateNames.add(key + "_" + d);
+                                        // finger joints are symmetric (+q, -q): their mean is 0, so they are not
+                                        // named "gripper"; the derived opening below is
+                                        stateNames.add((gripper ? key.replace("gripper", "finger") : key) + "_" + d);
+                                    }
+                                    if (gripper && width == 2) {
+                                        fingers = "obs/" + key;
                                     }
                                 }
+                            }
+                            if (fingers != null) {
+                                stateKeys.add(OPENING_PREFIX + fingers + ")");
+                                stateNames.add("gripper_opening");
                             }
                         }
                     }

@@ -57,8 +57,12 @@ final class TestHdf5ChunkedGzip {
         FrameTable table = reader.readFrames(files, ref);
         assertThat(table.rows()).isEqualTo(6);
         assertThat(table.action(2)).containsExactly(1, 2, 3, 4, 5, 6, 7);
-        assertThat(table.state(5)).hasSize(5);
+        // eef (3) + the two finger joints + the derived opening (finger 0 - finger 1)
+        assertThat(table.state(5)).hasSize(6);
         assertThat(table.state(5)[0]).isEqualTo(1.0f);
+        assertThat(table.state(0)[5]).isCloseTo(0.08f, org.assertj.core.data.Offset.offset(1e-6f));
+        assertThat(table.state(5)[5]).isCloseTo(0.0f, org.assertj.core.data.Offset.offset(1e-6f));
+        assertThat(ref.columns().gripperDimensions()).containsExactly(5);
         try (FrameSource source = reader.openFrames(files, ref, 1, PixelMode.BGR)) {
             int t = 0;
             for (DecodedFrame frame; (frame = source.next()) != null; t++) {

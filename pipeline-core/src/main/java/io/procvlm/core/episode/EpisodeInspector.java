@@ -17,6 +17,7 @@ import io.procvlm.core.dataset.FrameTable;
 import io.procvlm.core.error.PipelineException;
 import io.procvlm.core.io.DatasetFiles;
 import io.procvlm.core.io.Fingerprints;
+import io.procvlm.core.model.CameraStorage;
 import io.procvlm.core.model.EpisodeRef;
 import io.procvlm.core.model.Problem;
 import io.procvlm.core.model.VideoSegment;
@@ -50,13 +51,22 @@ public final class EpisodeInspector implements java.io.Serializable {
         int stateDimension = -1;
         int actionDimension = -1;
         FrameTable table = null;
+        // Readers other than LeRobot's record on the reference only errors that make the episode unreadable (a bad
+        // record checksum, a file that cannot be opened): reading again would repeat the same reason.
+        boolean scanFailed =
+                !ref.format().isLeRobot() && ref.problems().stream().anyMatch(Problem::isError);
         try {
+            if (scanFailed) {
+                throw new SkipRead();
+            }
             table = reader.readFrames(files, ref);
             rows = table.rows();
             duration = table.timestamp(table.rows() - 1) - table.timestamp(0) + 1.0 / ref.fps();
             stateDimension = table.hasStates() ? table.state(0).length : -1;
             actionDimension = table.hasActions() ? table.action(0).length : -1;
             checkRows(ref, table, problems);
+        } catch (SkipRead e) {
+            // the reason is already recorded
         } catch (PipelineException e) {
             problems.add(Problem.error(e.errorCode().name(), e.getMessage()));
         } catch (RuntimeException e) {
@@ -66,12 +76,23 @@ public final class EpisodeInspector implements java.io.Serializable {
         boolean videoKnownBad = problems.stream()
                 .anyMatch(p -> p.isError()
                         && (p.code().equals("MISSING_VIDEO") || p.code().equals("VIDEO_PATH_TEMPLATE_MISMATCH")));
-        if (!videoKnownBad) {
+        // Images held with the rows (HDF5 arrays, RLDS records, image files) fail for the same reason the rows did.
+        boolean imagesWithRows = ref.camera().storage().isImages()
+                && ref.camera().storage() != CameraStorage.IMAGE_IN_PARQUET
+                && table == null;
+        if (!videoKnownBad && !scanFailed && !imagesWithRows) {
             video = probe(files, reader, ref, table, problems);
         }
         String fingerprint = fingerprint(files, ref);
         return new EpisodeInspection(
                 ref, rows, duration, stateDimension, actionDimension, video, problems, fingerprint);
+    }
+
+    /** Reading is skipped: the scan already recorded why the episode cannot be read. */
+    private static final class SkipRead extends RuntimeException {
+        SkipRead() {
+            super(null, null, false, false);
+        }
     }
 
     private void checkRows(EpisodeRef ref, FrameTable table, List<Problem> problems) {

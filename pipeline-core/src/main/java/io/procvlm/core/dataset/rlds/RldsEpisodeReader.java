@@ -106,7 +106,13 @@ public final class RldsEpisodeReader implements EpisodeReader {
                     split(example, stripTo(prefix, state), n, states, ref, record.ordinal());
                 }
                 if (action != null) {
-                    split(example, stripTo(prefix, action), n, actions, ref, record.ordinal());
+                    List<float[]> joined = null;
+                    for (String part : action.split("\\+")) {
+                        List<float[]> vectors = new ArrayList<>();
+                        split(example, stripTo(prefix, part), n, vectors, ref, record.ordinal());
+                        joined = joined == null ? vectors : concat(joined, vectors);
+                    }
+                    actions.addAll(joined);
                 }
                 TfExample.Feature imageFeature = example.get(prefix + "observation/" + camera);
                 int imageCount = imageFeature == null || imageFeature.bytes() == null
@@ -139,6 +145,16 @@ public final class RldsEpisodeReader implements EpisodeReader {
     private static String stripTo(String prefix, String key) {
         String bare = key.startsWith("steps/") ? key.substring("steps/".length()) : key;
         return prefix + bare;
+    }
+
+    private static List<float[]> concat(List<float[]> left, List<float[]> right) {
+        List<float[]> out = new ArrayList<>(left.size());
+        for (int i = 0; i < left.size(); i++) {
+            float[] joined = java.util.Arrays.copyOf(left.get(i), left.get(i).length + right.get(i).length);
+            System.arraycopy(right.get(i), 0, joined, left.get(i).length, right.get(i).length);
+            out.add(joined);
+        }
+        return out;
     }
 
     private static void split(

@@ -33,7 +33,8 @@ import java.util.Optional;
  * TensorFlow: TFRecord framing with both CRC32Cs checked, {@code tf.train.Example} parsed with protobuf-java. Episodes
  * are runs of records ending at a step with {@code is_last} (tfds writes one record per episode; step-per-record files
  * work the same). Cameras are {@code steps/observation/<name>} PNG/JPEG bytes, state {@code steps/observation/state},
- * actions {@code steps/action} (flat float vectors), task {@code steps/language_instruction}. RLDS does not record a
+ * actions {@code steps/action} (a flat float vector, or the float parts of an action dictionary {@code
+ * steps/action/<part>} concatenated in name order), task {@code steps/language_instruction}. RLDS does not record a
  * frame rate: {@value #DEFAULT_FPS} Hz is assumed, with a warning.
  */
 public final class RldsReader implements DatasetReader {
@@ -81,7 +82,7 @@ public final class RldsReader implements DatasetReader {
         Map<String, CameraStorage> cameras = new LinkedHashMap<>();
         String prefix = null;
         int stateWidth = -1;
-        boolean hasAction = false;
+        String actionKey = null;
         for (String shard : shards) {
             long start = -1;
             int steps = 0;
@@ -151,7 +152,20 @@ public final class RldsReader implements DatasetReader {
                             stateWidth = state.floats().length / count;
                         }
                         TfExample.Feature action = example.get(prefix + "action");
-                        hasAction = action != null && action.floats() != null;
+                        if (action != null && action.floats() != null) {
+                            actionKey = "steps/action";
+                        } else {
+                            // an action dictionary (steps/action/world_vector, ...): its float parts, by name
+                            List<String> parts = new ArrayList<>();
+                            for (var feature : example.features().entrySet()) {
+                                if (feature.getKey().startsWith(prefix + "action/")
+                                        && feature.getValue().floats() != null) {
+                                    parts.add("steps/" + feature.getKey().substring(prefix.length()));
+                                }
+                            }
+                            parts.sort(null);
+                            actionKey = parts.isEmpty() ? null : String.join("+", parts);
+                        }
                     }
                     String camera = cameras.isEmpty()
                             ? null
@@ -179,10 +193,8 @@ public final class RldsReader implements DatasetReader {
             stateNames.add("state_" + d);
         }
         String stepPrefix = prefix == null ? "steps/" : prefix;
-        FrameColumns columns = FrameColumns.of(
-                stateWidth > 0 ? stepPrefix + "observation/state" : null,
-                hasAction ? stepPrefix + "action" : null,
-                stateNames);
+        FrameColumns columns =
+                FrameColumns.of(stateWidth > 0 ? stepPrefix + "observation/state" : null, actionKey, stateNames);
         List<EpisodeRef> episodes = new ArrayList<>();
         for (int i = 0; i < found.size(); i++) {
             Found episode = found.get(i);

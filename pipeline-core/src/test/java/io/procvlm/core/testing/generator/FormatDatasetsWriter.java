@@ -537,7 +537,7 @@ public final class FormatDatasetsWriter {
 
     /** Serializes a tf.train.Example: values are List&lt;byte[]&gt; (bytes_list), float[] or long[] (packed). */
     @SuppressWarnings("unchecked")
-    static byte[] example(Map<String, Object> features) throws IOException {
+    public static byte[] example(Map<String, Object> features) throws IOException {
         ByteArrayOutputStream featuresBytes = new ByteArrayOutputStream();
         CodedOutputStream featuresOut = CodedOutputStream.newInstance(featuresBytes);
         for (Map.Entry<String, Object> entry : features.entrySet()) {
@@ -589,7 +589,7 @@ public final class FormatDatasetsWriter {
     }
 
     /** Writes records with TFRecord framing; record {@code corrupt} (or none, -1) gets one data byte flipped after its CRC. */
-    static void writeTfRecords(Path file, List<byte[]> records, int corrupt) throws IOException {
+    public static void writeTfRecords(Path file, List<byte[]> records, int corrupt) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int r = 0; r < records.size(); r++) {
             byte[] data = records.get(r);

@@ -45,8 +45,15 @@ public final class AnnotatorConfig {
                 enumValue(
                         NATIVE_SOURCE,
                         "auto",
-                        List.of("auto", "subtask-index", "sub-task-index", "language-persistent"),
-                        "Native annotator: which shipped labels to read (auto = the first present in that order)"),
+                        List.of(
+                                "auto",
+                                "subtask-index",
+                                "sub-task-index",
+                                "language-persistent",
+                                "action-config",
+                                "episode-json"),
+                        "Native annotator: which shipped labels to read (auto = the first present in that order;"
+                                + " action-config is AgiBot World's, episode-json the image sequences')"),
                 string(
                         LABELS_FILE,
                         "",

@@ -35,8 +35,8 @@ public final class DatasetOptions {
             names = "--format",
             paramLabel = "FORMAT",
             defaultValue = "auto",
-            description = "Format of the --dataset folders: auto (default), lerobot, lerobot-v2.0, lerobot-v2.1 or"
-                    + " lerobot-v3.0.")
+            description = "Format of the --dataset folders: auto (default), lerobot, lerobot-v2.0, lerobot-v2.1,"
+                    + " lerobot-v3.0, agibot-world, hdf5-robomimic, rlds or image-sequence.")
     String format;
 
     @Option(

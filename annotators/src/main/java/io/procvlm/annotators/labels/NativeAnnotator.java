@@ -5,8 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.procvlm.annotators.AnnotationInput;
 import io.procvlm.annotators.AnnotatorErrorCode;
 import io.procvlm.annotators.SubtaskAnnotator;
+import io.procvlm.core.dataset.DatasetReaders;
 import io.procvlm.core.dataset.NativeSubtasks;
-import io.procvlm.core.dataset.lerobot.LeRobotNativeSubtasks;
 import io.procvlm.core.error.PipelineException;
 import io.procvlm.core.io.DatasetFiles;
 import io.procvlm.core.io.Fingerprints;
@@ -16,7 +16,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Subtask labels shipped with the dataset ({@link LeRobotNativeSubtasks}): runs of equal labels become spans, the plan
+ * Subtask labels shipped with the dataset, read through the dataset's reader ({@link
+ * io.procvlm.core.dataset.EpisodeReader#nativeSubtasks}): runs of equal labels become spans, the plan
  * is the labels in order of first appearance. The labels do not state the outcome, so it is unknown.
  */
 public final class NativeAnnotator implements SubtaskAnnotator {
@@ -25,7 +26,10 @@ public final class NativeAnnotator implements SubtaskAnnotator {
 
     private final String source;
 
-    /** @param source {@code auto}, {@code subtask-index}, {@code sub-task-index} or {@code language-persistent} */
+    /**
+     * @param source {@code auto}, or a source of one format: {@code subtask-index}, {@code sub-task-index}, {@code
+     *     language-persistent} (LeRobot), {@code action-config} (AgiBot World), {@code episode-json} (image sequences)
+     */
     public NativeAnnotator(String source) {
         this.source = requireNonNull(source, "source is null");
     }
@@ -37,7 +41,8 @@ public final class NativeAnnotator implements SubtaskAnnotator {
 
     /** Whether the episode's dataset ships labels (what the {@code auto} annotator checks). */
     public Optional<NativeSubtasks> labels(AnnotationInput input) {
-        return LeRobotNativeSubtasks.read(DatasetFiles.at(input.ref().datasetRoot()), input.ref(), source);
+        return DatasetReaders.episodeReader(input.ref().format())
+                .nativeSubtasks(DatasetFiles.at(input.ref().datasetRoot()), input.ref(), source);
     }
 
     @Override

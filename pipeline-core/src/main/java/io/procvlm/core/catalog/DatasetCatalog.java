@@ -32,12 +32,10 @@ import java.util.stream.Stream;
  * <p>YAML is read into a tree of plain nodes (never into arbitrary classes), so a catalog file cannot instantiate code.
  */
 public final class DatasetCatalog {
-    /**
-     * Format ids a catalog entry may declare. Wider than the readers of this build: an entry of a format without a
-     * reader is listed, and a run that selects it fails that dataset alone with {@code DATASET_FORMAT_UNKNOWN}.
-     */
-    public static final List<String> FORMATS = List.of(
-            "lerobot-v2.0", "lerobot-v2.1", "lerobot-v3.0", "agibot-world", "hdf5-robomimic", "rlds", "image-sequence");
+    /** Format ids a catalog entry may declare: those of the readers ({@link io.procvlm.core.model.DatasetFormat}). */
+    public static final List<String> FORMATS = java.util.Arrays.stream(io.procvlm.core.model.DatasetFormat.values())
+            .map(io.procvlm.core.model.DatasetFormat::id)
+            .toList();
     /** Values of {@code domain}. */
     public static final List<String> DOMAINS = List.of("real", "sim");
     /** The listing of the embedded catalog's files (a resource next to them). */

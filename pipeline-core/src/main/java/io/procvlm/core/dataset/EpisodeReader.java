@@ -4,6 +4,7 @@ import io.procvlm.core.io.DatasetFiles;
 import io.procvlm.core.model.EpisodeRef;
 import io.procvlm.core.video.FrameSource;
 import io.procvlm.core.video.PixelMode;
+import java.util.Optional;
 
 /**
  * Reads one episode's contents inside a Spark task, from its {@link EpisodeRef} alone. Implementations are stateless
@@ -40,4 +41,15 @@ public interface EpisodeReader {
      * @throws io.procvlm.core.error.PipelineException with a user error code when the frames cannot be opened
      */
     FrameSource openFrames(DatasetFiles files, EpisodeRef ref, int decoderThreads, PixelMode mode);
+
+    /**
+     * The subtask labels the dataset ships for this episode, or empty when it ships none.
+     *
+     * @param source {@code auto} (the format's first source present) or a source name the format knows; a source the
+     *     format does not know gives empty
+     * @throws io.procvlm.core.error.PipelineException with a user error code when labels exist but cannot be read
+     */
+    default Optional<NativeSubtasks> nativeSubtasks(DatasetFiles files, EpisodeRef ref, String source) {
+        return Optional.empty();
+    }
 }

@@ -54,7 +54,14 @@ public final class EpisodeInspector implements java.io.Serializable {
         int actionDimension = -1;
         FrameTable table = null;
         List<TaskSegment> segments = ref.taskSegments();
+        // Readers other than LeRobot's record on the reference only errors that make the episode unreadable (a bad
+        // record checksum, a file that cannot be opened): reading again would repeat the same reason.
+        boolean scanFailed =
+                !ref.format().isLeRobot() && ref.problems().stream().anyMatch(Problem::isError);
         try {
+            if (scanFailed) {
+                throw new SkipRead();
+            }
             table = reader.readFrames(files, ref);
             rows = table.rows();
             duration = table.timestamp(table.rows() - 1) - table.timestamp(0) + 1.0 / ref.fps();
@@ -64,6 +71,8 @@ public final class EpisodeInspector implements java.io.Serializable {
             if (problems.stream().noneMatch(Problem::isError)) {
                 segments = taskSegments(reader, files, ref, table, config.minFrames(), problems);
             }
+        } catch (SkipRead e) {
+            // the reason is already recorded
         } catch (PipelineException e) {
             problems.add(Problem.error(e.errorCode().name(), e.getMessage()));
         } catch (RuntimeException e) {
@@ -73,7 +82,11 @@ public final class EpisodeInspector implements java.io.Serializable {
         boolean videoKnownBad = problems.stream()
                 .anyMatch(p -> p.isError()
                         && (p.code().equals("MISSING_VIDEO") || p.code().equals("VIDEO_PATH_TEMPLATE_MISMATCH")));
-        if (!videoKnownBad) {
+        // Images held with the rows (HDF5 arrays, RLDS records, image files) fail for the same reason the rows did.
+        boolean imagesWithRows = ref.camera().storage().isImages()
+                && ref.camera().storage() != CameraStorage.IMAGE_IN_PARQUET
+                && table == null;
+        if (!videoKnownBad && !scanFailed && !imagesWithRows) {
             video = probe(files, reader, ref, table, problems);
         }
         String fingerprint = fingerprint(files, ref);
@@ -165,6 +178,13 @@ public final class EpisodeInspector implements java.io.Serializable {
         return List.copyOf(segments);
     }
 
+    /** Reading is skipped: the scan already recorded why the episode cannot be read. */
+    private static final class SkipRead extends RuntimeException {
+        SkipRead() {
+            super(null, null, false, false);
+        }
+    }
+
     private void checkRows(EpisodeRef ref, FrameTable table, List<Problem> problems) {
         int rows = table.rows();
         if (rows < config.minFrames()) {
@@ -240,7 +260,7 @@ public final class EpisodeInspector implements java.io.Serializable {
     private VideoInfo probe(
             DatasetFiles files, EpisodeReader reader, EpisodeRef ref, FrameTable table, List<Problem> problems) {
         try (FrameSource source = reader.openFrames(files, ref, 1)) {
-            if (ref.camera().storage() == CameraStorage.IMAGE_IN_PARQUET) {
+            if (ref.camera().storage().isImages()) {
                 DecodedFrame first = source.next();
                 if (first == null) {
                     problems.add(Problem.error(
@@ -317,7 +337,7 @@ public final class EpisodeInspector implements java.io.Serializable {
 
     /** Hashes what determines the episode's content: its slice, its camera, and quick fingerprints of its files. */
     static String fingerprint(DatasetFiles files, EpisodeRef ref) {
-        String dataFingerprint = quick(files, ref.data().path());
+        String dataFingerprint = quick(files, ref.data().file());
         String videoFingerprint =
                 ref.videoSegment().map(v -> quick(files, v.path())).orElse("-");
         VideoSegment video = ref.video();

@@ -44,6 +44,14 @@ public enum CoreErrorCode implements ErrorCodeSupplier {
     EPISODE_TOO_SHORT(53, USER_ERROR),
     EPISODE_LENGTH_MISMATCH(54, USER_ERROR),
     VIDEO_SIZE_MISMATCH(55, USER_ERROR),
+    /** State and action series of one episode have different lengths (AgiBot World's "action longer than state"). */
+    STATE_ACTION_LENGTH_MISMATCH(56, USER_ERROR),
+    /** A TFRecord's masked CRC32C of its length or data does not match. */
+    RECORD_CHECKSUM_MISMATCH(57, USER_ERROR),
+    /** A record cannot be parsed or lacks what the format requires (protobuf, RLDS step features). */
+    RECORD_INVALID(58, USER_ERROR),
+    /** An image file an episode lists or implies is missing. */
+    IMAGE_FILE_MISSING(59, USER_ERROR),
     /** A task index of the episode's rows has no text in the dataset's task table (task segments need it). */
     TASK_INDEX_UNKNOWN(70, USER_ERROR),
 

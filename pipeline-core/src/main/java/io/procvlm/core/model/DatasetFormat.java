@@ -7,7 +7,15 @@ import java.util.Optional;
 public enum DatasetFormat {
     LEROBOT_V2_0("lerobot-v2.0"),
     LEROBOT_V2_1("lerobot-v2.1"),
-    LEROBOT_V3_0("lerobot-v3.0");
+    LEROBOT_V3_0("lerobot-v3.0"),
+    /** AgiBot World's native layout: task_info JSON, per-episode mp4 videos, proprio_stats.h5. */
+    AGIBOT_WORLD("agibot-world"),
+    /** robomimic / LIBERO HDF5: {@code data/demo_N/obs/<camera>} image arrays, actions, states. */
+    HDF5_ROBOMIMIC("hdf5-robomimic"),
+    /** RLDS / Open X-Embodiment TFRecord shards of {@code tf.train.Example}s. */
+    RLDS("rlds"),
+    /** A folder per episode of image files plus an {@code episode.json}. */
+    IMAGE_SEQUENCE("image-sequence");
 
     private final String id;
 
@@ -22,6 +30,15 @@ public enum DatasetFormat {
 
     public boolean isLeRobot() {
         return id.startsWith("lerobot");
+    }
+
+    /** Every format id, in declaration order, for messages that list them. */
+    public static String knownIds() {
+        StringBuilder ids = new StringBuilder();
+        for (DatasetFormat format : values()) {
+            ids.append(ids.length() == 0 ? "" : ", ").append(format.id);
+        }
+        return ids.toString();
     }
 
     public static Optional<DatasetFormat> fromId(String id) {

@@ -4,6 +4,7 @@ import static io.procvlm.core.error.CoreErrorCode.MISSING_VIDEO;
 
 import io.procvlm.core.dataset.EpisodeReader;
 import io.procvlm.core.dataset.FrameTable;
+import io.procvlm.core.dataset.NativeSubtasks;
 import io.procvlm.core.error.PipelineException;
 import io.procvlm.core.io.DatasetFiles;
 import io.procvlm.core.model.CameraStorage;
@@ -12,6 +13,7 @@ import io.procvlm.core.model.VideoSegment;
 import io.procvlm.core.video.FrameSource;
 import io.procvlm.core.video.PixelMode;
 import io.procvlm.core.video.ffmpeg.FfmpegFrameSource;
+import java.util.Optional;
 
 /** Reads episodes of LeRobot v2.0, v2.1 and v3.0 datasets (video or images in parquet). */
 public final class LeRobotEpisodeReader implements EpisodeReader {
@@ -45,5 +47,11 @@ public final class LeRobotEpisodeReader implements EpisodeReader {
                 decoderThreads,
                 ref.fps(),
                 mode);
+    }
+
+    /** Labels from {@code subtask_index}, {@code sub_task_index} or {@code language_persistent} ({@link LeRobotNativeSubtasks}). */
+    @Override
+    public Optional<NativeSubtasks> nativeSubtasks(DatasetFiles files, EpisodeRef ref, String source) {
+        return LeRobotNativeSubtasks.read(files, ref, source);
     }
 }

@@ -19,7 +19,8 @@ import org.bytedeco.opencv.opencv_core.Scalar;
 
 /**
  * Regenerates the committed test data under {@code src-test-data/}: small synthetic LeRobot datasets of every
- * version and storage kind, and short clips in each codec. Run it with {@code scripts/generate-test-data} (it needs
+ * version and storage kind, short clips in each codec, and the other formats read in place ({@link
+ * FormatDatasetsWriter}: AgiBot World, robomimic HDF5, RLDS, image sequences, each with a malformed sample). Run it with {@code scripts/generate-test-data} (it needs
  * the GPL FFmpeg build for the HEVC clip). Output is deterministic.
  */
 public final class GenerateTestData {
@@ -41,6 +42,7 @@ public final class GenerateTestData {
             System.out.println("wrote " + root);
         }
         writeCodecSamples(out.resolve("video"), withHevc);
+        FormatDatasetsWriter.writeAll(out);
     }
 
     /** A dataset and its folder name. */

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.procvlm.annotators.labels.ImportedLabels;
 import io.procvlm.annotators.labels.LabelRuns;
 import io.procvlm.core.dataset.NativeSubtasks;
-import io.procvlm.core.dataset.lerobot.LeRobotNativeSubtasks;
 import io.procvlm.core.error.PipelineException;
 import io.procvlm.core.io.DatasetFiles;
 import io.procvlm.core.metrics.Segment;
@@ -172,8 +171,9 @@ public final class GoldSources {
                 if (query.ref() == null) {
                     return Optional.empty();
                 }
-                Optional<NativeSubtasks> labels =
-                        LeRobotNativeSubtasks.read(DatasetFiles.at(query.ref().datasetRoot()), query.ref(), source);
+                Optional<NativeSubtasks> labels = io.procvlm.core.dataset.DatasetReaders.episodeReader(
+                                query.ref().format())
+                        .nativeSubtasks(DatasetFiles.at(query.ref().datasetRoot()), query.ref(), source);
                 if (labels.isEmpty()) {
                     return Optional.empty();
                 }

@@ -87,6 +87,8 @@ public final class RunCommand implements Callable<Integer> {
             spec.commandLine()
                     .getErr()
                     .println("The HTML report was not written: " + e.errorCode().name() + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            spec.commandLine().getErr().println("The HTML report was not written: INTERNAL: " + e);
         }
         spec.commandLine().getOut().flush();
     }

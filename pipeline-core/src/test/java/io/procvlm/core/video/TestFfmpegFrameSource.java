@@ -139,6 +139,40 @@ final class TestFfmpegFrameSource {
         }
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"96, 72", "128, 96", "100, 74"})
+    void colourFramesHaveThreeChannelsWhateverTheWidth(
+            int width, int height, @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        File clip = dir.resolve("clip.mp4").toFile();
+        try (io.procvlm.core.testing.generator.VideoEncoder encoder =
+                        new io.procvlm.core.testing.generator.VideoEncoder(
+                                clip, width, height, 15, io.procvlm.core.testing.generator.VideoEncoder.Codec.H264);
+                org.bytedeco.opencv.opencv_core.Mat frame = new org.bytedeco.opencv.opencv_core.Mat(
+                        height,
+                        width,
+                        org.bytedeco.opencv.global.opencv_core.CV_8UC3,
+                        new org.bytedeco.opencv.opencv_core.Scalar(200, 100, 30, 0))) {
+            for (int i = 0; i < 5; i++) {
+                encoder.write(frame);
+            }
+        }
+        try (FfmpegFrameSource source =
+                FfmpegFrameSource.open(clip, 0, Double.NaN, 1, 15, io.procvlm.core.video.PixelMode.BGR)) {
+            int frames = 0;
+            for (DecodedFrame decoded; (decoded = source.next()) != null; frames++) {
+                assertThat(decoded.image().channels()).isEqualTo(3);
+                assertThat(decoded.image().cols()).isEqualTo(width);
+                assertThat(decoded.image().rows()).isEqualTo(height);
+                org.bytedeco.opencv.opencv_core.Scalar mean =
+                        org.bytedeco.opencv.global.opencv_core.mean(decoded.image());
+                assertThat(mean.get(0)).isCloseTo(200, offset(12.0));
+                assertThat(mean.get(1)).isCloseTo(100, offset(12.0));
+                assertThat(mean.get(2)).isCloseTo(30, offset(12.0));
+            }
+            assertThat(frames).isEqualTo(5);
+        }
+    }
+
     @Test
     void unreadableFilesFailWithACode() throws IOException {
         Path notAVideo = directory.resolve("not-a-video.mp4");

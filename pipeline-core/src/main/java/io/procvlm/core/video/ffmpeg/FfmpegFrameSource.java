@@ -23,7 +23,6 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
-import org.bytedeco.javacv.OpenCVFrameConverter;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -67,8 +66,12 @@ public final class FfmpegFrameSource implements FrameSource {
             avutil.AV_PIX_FMT_GRAY8);
 
     private final FFmpegFrameGrabber grabber;
-    private final OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
     private final boolean raw;
+    /** Channels of the converted frames (3 for BGR, 1 for swscale gray). */
+    private final int channels;
+
+    private Mat wrapped;
+    private org.bytedeco.javacpp.BytePointer wrappedData;
     private final Mat expanded = new Mat();
     private final Mat expandLut = limitedToFullRange();
     private final VideoInfo info;
@@ -83,12 +86,14 @@ public final class FfmpegFrameSource implements FrameSource {
     private FfmpegFrameSource(
             FFmpegFrameGrabber grabber,
             boolean raw,
+            int channels,
             VideoInfo info,
             double fromSeconds,
             double toSeconds,
             String description) {
         this.grabber = grabber;
         this.raw = raw;
+        this.channels = channels;
         this.info = info;
         this.fromSeconds = fromSeconds;
         this.toSeconds = toSeconds;
@@ -136,7 +141,8 @@ public final class FfmpegFrameSource implements FrameSource {
             throw new PipelineException(VIDEO_UNREADABLE, "Video " + file.getName() + " has no video stream");
         }
         VideoInfo info = describe(grabber, expectedFrameRate);
-        FfmpegFrameSource source = new FfmpegFrameSource(grabber, raw, info, fromSeconds, toSeconds, file.getName());
+        FfmpegFrameSource source = new FfmpegFrameSource(
+                grabber, raw, mode == PixelMode.BGR ? 3 : 1, info, fromSeconds, toSeconds, file.getName());
         if (fromSeconds > 0) {
             source.seek();
         }
@@ -203,9 +209,29 @@ public final class FfmpegFrameSource implements FrameSource {
                 finished = true;
                 return null;
             }
-            Mat image = raw ? luma(frame) : converter.convert(frame);
+            Mat image = raw ? luma(frame) : wrap(frame);
             return new DecodedFrame(image, seconds - fromSeconds, ordinal++);
         }
+    }
+
+    /**
+     * The converted frame as a Mat of the known channel count, without copying. (JavaCV's converter derives the
+     * channels from the row stride, which swscale pads: a 96-pixel-wide BGR frame has 384-byte rows and came out with 4
+     * channels.)
+     */
+    private Mat wrap(Frame frame) {
+        if (wrapped != null) {
+            wrapped.close();
+            wrappedData.close();
+        }
+        wrappedData = new org.bytedeco.javacpp.BytePointer((java.nio.ByteBuffer) frame.image[0]);
+        wrapped = new Mat(
+                frame.imageHeight,
+                frame.imageWidth,
+                org.bytedeco.opencv.global.opencv_core.CV_8UC(channels),
+                wrappedData,
+                frame.imageStride);
+        return wrapped;
     }
 
     /** The decoder's own luma plane, expanded to full range when the stream is limited range. */
@@ -257,7 +283,10 @@ public final class FfmpegFrameSource implements FrameSource {
     @Override
     public void close() {
         closeQuietly(grabber);
-        converter.close();
+        if (wrapped != null) {
+            wrapped.close();
+            wrappedData.close();
+        }
         if (plane != null) {
             plane.close();
         }

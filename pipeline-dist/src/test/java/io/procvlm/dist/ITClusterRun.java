@@ -43,8 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 final class ITClusterRun {
-    /** Two generated datasets: v3.0 AV1 shards (5 episodes) and v2.0 H.264 files (3 episodes). */
-    private static final List<String> DATASETS = List.of(GeneratedDatasets.V30_AV1, GeneratedDatasets.V20_H264);
+    /** A generated dataset: LeRobot v3.0, 5 episodes in AV1 video shards (each shard holds several episodes). */
+    private static final List<String> DATASETS = List.of(GeneratedDatasets.V30_AV1);
 
     private static final List<String> TABLES = List.of("episodes", "frames", "segments", "corpus", "vqa");
 
@@ -154,7 +154,7 @@ final class ITClusterRun {
         Path log = directory.resolve("submit-kill.log");
         Process submit = submit(arguments, log);
         // The features stage's first job is "collect at FeaturesStage"; once one of its tasks has finished (others
-        // still to run: 8 episodes, 2 one-core executors), worker 0 and its executor are killed.
+        // still to run: 5 episodes, 2 one-core executors), worker 0 and its executor are killed.
         Pattern featuresStage = Pattern.compile("Final stage: ResultStage (\\d+) \\(collect at FeaturesStage");
         String stage = null;
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
@@ -164,7 +164,7 @@ final class ITClusterRun {
             Thread.sleep(20);
         }
         assertThat(stage).as(excerpt(StandaloneCluster.read(log))).isNotNull();
-        Pattern firstFinished = Pattern.compile("Finished task \\S+ in stage " + stage + "\\.0 .*\\(1/8\\)");
+        Pattern firstFinished = Pattern.compile("Finished task \\S+ in stage " + stage + "\\.0 .*\\(1/5\\)");
         while (!firstFinished.matcher(StandaloneCluster.read(log)).find()
                 && submit.isAlive()
                 && System.nanoTime() < deadline) {

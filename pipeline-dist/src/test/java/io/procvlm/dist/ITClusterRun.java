@@ -57,9 +57,16 @@ final class ITClusterRun {
 
     @BeforeAll
     static void startClusterAndRunLocally() throws Exception {
+        // The cluster boots (separate JVMs) while this JVM runs the local-mode reference run.
+        long started = System.nanoTime();
+        Path home = StandaloneCluster.sparkHome(
+                Path.of(System.getProperty("procvlm.spark.classpath")), directory.resolve("spark-home"));
+        cluster = StandaloneCluster.start(home, Files.createDirectories(directory.resolve("cluster")), 2, "1g");
+        log("standalone master up at %s in %.1f s", cluster.masterUrl(), seconds(started));
+
         // First, before MiniDFSCluster puts a checksumming file:// file system into Hadoop's FileSystem cache (the
         // pipeline's footer rewrite would then break the .crc files).
-        long started = System.nanoTime();
+        started = System.nanoTime();
         localRun = directory.resolve("local-out");
         List<String> arguments = new ArrayList<>(List.of("run"));
         for (String name : DATASETS) {
@@ -73,12 +80,6 @@ final class ITClusterRun {
         log("local-mode run in %.1f s", seconds(started));
 
         started = System.nanoTime();
-        Path home = StandaloneCluster.sparkHome(
-                Path.of(System.getProperty("procvlm.spark.classpath")), directory.resolve("spark-home"));
-        cluster = StandaloneCluster.start(home, Files.createDirectories(directory.resolve("cluster")), 2, "1g");
-        log("standalone cluster up at %s in %.1f s", cluster.masterUrl(), seconds(started));
-
-        started = System.nanoTime();
         // The local run cached a raw file:// file system; MiniDFSCluster needs the checksumming one.
         FileSystem.closeAll();
         Configuration conf = new Configuration();
@@ -89,6 +90,10 @@ final class ITClusterRun {
         dfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
         dfs.waitActive();
         log("MiniDFSCluster up at %s in %.1f s", hdfsRoot(), seconds(started));
+
+        started = System.nanoTime();
+        cluster.awaitWorkers();
+        log("both workers registered after a further %.1f s", seconds(started));
     }
 
     @AfterAll

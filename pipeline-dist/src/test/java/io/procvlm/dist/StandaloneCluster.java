@@ -50,7 +50,10 @@ final class StandaloneCluster implements AutoCloseable {
         return directory;
     }
 
-    /** Starts the master and the workers (1 core, {@code workerMemory} each) and waits until all are registered. */
+    /**
+     * Starts the master, waits until it listens, then starts the workers (1 core, {@code workerMemory} each) without
+     * waiting for them: see {@link #awaitWorkers()}.
+     */
     static StandaloneCluster start(Path home, Path directory, int workers, String workerMemory) throws Exception {
         int port = freePort();
         Path masterLog = directory.resolve("master.log");
@@ -67,6 +70,7 @@ final class StandaloneCluster implements AutoCloseable {
                 "0");
         StandaloneCluster cluster = new StandaloneCluster(home, directory, port, master);
         try {
+            waitFor(masterLog, "Starting Spark master at", START_TIMEOUT);
             for (int i = 0; i < workers; i++) {
                 Path log = directory.resolve("worker-" + i + ".log");
                 Path work = Files.createDirectories(directory.resolve("work-" + i));
@@ -90,13 +94,17 @@ final class StandaloneCluster implements AutoCloseable {
                         cluster.masterUrl()));
                 cluster.workerLogs.add(log);
             }
-            for (Path log : cluster.workerLogs) {
-                waitFor(log, "Successfully registered with master", START_TIMEOUT);
-            }
             return cluster;
         } catch (Exception | AssertionError e) {
             cluster.close();
             throw e;
+        }
+    }
+
+    /** Waits until every worker has registered with the master. */
+    void awaitWorkers() throws InterruptedException {
+        for (Path log : workerLogs) {
+            waitFor(log, "Successfully registered with master", START_TIMEOUT);
         }
     }
 

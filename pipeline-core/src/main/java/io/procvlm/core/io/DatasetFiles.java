@@ -18,7 +18,7 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Files of one dataset, addressed by paths relative to its root, on any Hadoop {@link FileSystem}. Local files are
- * the common case; video decoding needs them local (see {@link #localFile}).
+ * the common case; video decoding needs a local file, which {@link #localCopy} provides on other file systems.
  */
 public final class DatasetFiles {
     private final String root;
@@ -137,7 +137,7 @@ public final class DatasetFiles {
         return "file".equals(fileSystem.getUri().getScheme());
     }
 
-    /** The local file behind {@code relative}; fails for non-local file systems. */
+    /** The local file behind {@code relative}; fails for non-local file systems (see {@link #localCopy}). */
     public File localFile(String relative) {
         if (!isLocal()) {
             throw new PipelineException(
@@ -146,6 +146,58 @@ public final class DatasetFiles {
                             + fileSystem.getUri().getScheme() + ":// is not local");
         }
         return Locations.localFile(path(relative).toUri().getPath());
+    }
+
+    /**
+     * A local file with the content of {@code relative}, for readers that need a seekable local file (FFmpeg). On the
+     * local file system it is the file itself; on any other file system (hdfs://, s3a://) the file is copied into a
+     * new temporary file under {@code java.io.tmpdir} (on a Spark executor: its working directory's temp folder),
+     * which {@link LocalCopy#close()} deletes.
+     */
+    public LocalCopy localCopy(String relative) {
+        if (isLocal()) {
+            return new LocalCopy(localFile(relative), false);
+        }
+        String name = path(relative).getName();
+        int dot = name.lastIndexOf('.');
+        String suffix = dot > 0 ? name.substring(dot) : ".bin";
+        java.nio.file.Path temporary = null;
+        try {
+            temporary = java.nio.file.Files.createTempFile("procvlm-", suffix);
+            try (InputStream in = fileSystem.open(path(relative));
+                    java.io.OutputStream out = java.nio.file.Files.newOutputStream(temporary)) {
+                in.transferTo(out);
+            }
+            return new LocalCopy(temporary.toFile(), true);
+        } catch (IOException e) {
+            if (temporary != null) {
+                temporary.toFile().delete();
+            }
+            throw io("copy to a local file", relative, e);
+        }
+    }
+
+    /**
+     * A local file standing for a dataset file; {@code temporary} copies are deleted by {@link #close()}.
+     *
+     * @param file the local file
+     * @param temporary whether {@code file} is a copy owned by this object
+     */
+    public record LocalCopy(File file, boolean temporary) implements AutoCloseable {
+        public LocalCopy {
+            requireNonNull(file, "file is null");
+        }
+
+        @Override
+        public void close() {
+            if (temporary) {
+                try {
+                    java.nio.file.Files.deleteIfExists(file.toPath());
+                } catch (IOException e) {
+                    file.deleteOnExit();
+                }
+            }
+        }
     }
 
     private PipelineException io(String action, String relative, IOException e) {

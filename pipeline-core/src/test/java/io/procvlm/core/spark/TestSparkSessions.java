@@ -1,5 +1,6 @@
 package io.procvlm.core.spark;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,5 +29,20 @@ final class TestSparkSessions {
                         new SparkSettings("spark://10.0.0.1:7077", "t", true, Map.of()), name -> null))
                 .as("a cluster's network is the operator's choice")
                 .doesNotThrowAnyException();
+    }
+
+    @Test
+    void sparkSubmitsMasterReplacesOnlyTheDefault() {
+        io.procvlm.core.config.ConfigSchema schema = io.procvlm.core.config.ConfigSchema.of(
+                java.util.List.of(io.procvlm.core.config.CoreConfig.properties()));
+        io.procvlm.core.config.Config defaults = io.procvlm.core.config.Config.defaults(schema);
+        java.util.function.UnaryOperator<String> submitted =
+                name -> name.equals("spark.master") ? "spark://127.0.0.1:7077" : null;
+        assertThat(SparkSettings.from(defaults, name -> null).master()).isEqualTo("local[*]");
+        assertThat(SparkSettings.from(defaults, submitted).master()).isEqualTo("spark://127.0.0.1:7077");
+        assertThat(SparkSettings.from(defaults.with("spark.master", "local[2]", "--set"), submitted)
+                        .master())
+                .as("an explicit spark.master wins over spark-submit's --master")
+                .isEqualTo("local[2]");
     }
 }

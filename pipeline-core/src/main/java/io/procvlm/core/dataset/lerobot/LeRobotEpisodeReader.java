@@ -40,13 +40,40 @@ public final class LeRobotEpisodeReader implements EpisodeReader {
         if (!files.exists(segment.path())) {
             throw new PipelineException(MISSING_VIDEO, "video file " + segment.path() + " does not exist");
         }
-        return FfmpegFrameSource.open(
-                files.localFile(segment.path()),
-                segment.fromTimestamp(),
-                segment.toTimestamp(),
-                decoderThreads,
-                ref.fps(),
-                mode);
+        // FFmpeg needs a seekable local file: videos on hdfs:// or s3a:// are copied to a temporary file first,
+        // deleted when the source closes. (Reading through FFmpegFrameGrabber(InputStream) was not chosen: seeking
+        // into a v3.0 shard would buffer the stream in memory from its start.)
+        DatasetFiles.LocalCopy copy = files.localCopy(segment.path());
+        try {
+            FfmpegFrameSource source = FfmpegFrameSource.open(
+                    copy.file(), segment.fromTimestamp(), segment.toTimestamp(), decoderThreads, ref.fps(), mode);
+            return copy.temporary() ? new DeletingFrameSource(source, copy) : source;
+        } catch (RuntimeException e) {
+            copy.close();
+            throw e;
+        }
+    }
+
+    /** A frame source over a temporary local copy, deleted on close. */
+    private record DeletingFrameSource(FrameSource source, DatasetFiles.LocalCopy copy) implements FrameSource {
+        @Override
+        public io.procvlm.core.video.DecodedFrame next() {
+            return source.next();
+        }
+
+        @Override
+        public io.procvlm.core.video.VideoInfo info() {
+            return source.info();
+        }
+
+        @Override
+        public void close() {
+            try {
+                source.close();
+            } finally {
+                copy.close();
+            }
+        }
     }
 
     /** Labels from {@code subtask_index}, {@code sub_task_index} or {@code language_persistent} ({@link LeRobotNativeSubtasks}). */

@@ -56,6 +56,27 @@ final class TestRunCommand {
     }
 
     @Test
+    void aRunWhereEveryEpisodeIsQuarantinedEndsCleanlyWithExitCodeOne() throws IOException {
+        Path out = directory.resolve("nothing");
+        Cli.Result run = Cli.run(
+                "run",
+                "--dataset",
+                GeneratedDatasets.path(GeneratedDatasets.V21_AV1).toString(),
+                "--out",
+                out.toString(),
+                "--set",
+                "index.min-frames=100000");
+        assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(run.err()).doesNotContain("INTERNAL");
+        JsonNode manifest =
+                new ObjectMapper().readTree(out.resolve("_manifest.json").toFile());
+        assertThat(manifest.at("/stages/index/quarantine-reasons/EPISODE_TOO_SHORT")
+                        .asInt())
+                .isEqualTo(3);
+        assertThat(manifest.at("/exit-code").asInt()).isEqualTo(ExitCodes.FAILURE);
+    }
+
+    @Test
     void demoConfigRunsCleanAndStagesCanRunSeparately() throws IOException {
         Path out = directory.resolve("demo");
         Path config = TestData.repoRoot().resolve("conf/demo.yaml");

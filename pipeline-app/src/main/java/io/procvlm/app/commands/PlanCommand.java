@@ -15,8 +15,10 @@ import io.procvlm.core.dataset.DatasetReaders;
 import io.procvlm.core.dataset.DatasetScan;
 import io.procvlm.core.error.PipelineException;
 import io.procvlm.core.model.EpisodeRef;
+import io.procvlm.core.plan.WorkPlan;
 import io.procvlm.core.video.FrameImages;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -46,6 +48,13 @@ public final class PlanCommand implements Callable<Integer> {
 
     @Mixin
     DatasetOptions datasets;
+
+    @picocli.CommandLine.Option(
+            names = "--tasks",
+            paramLabel = "N",
+            description = "Spark tasks the features work plan aims at (default: 4 per core of this machine, as the"
+                    + " features stage does with its cores).")
+    int tasks;
 
     @Spec
     CommandSpec spec;
@@ -82,6 +91,7 @@ public final class PlanCommand implements Callable<Integer> {
                 "input tokens");
         long[] total = new long[5];
         CameraRules rules = CameraRules.from(config);
+        List<EpisodeRef> readable = new java.util.ArrayList<>();
         for (DatasetSpec spec : config.datasets(CoreConfig.DATASETS)) {
             DatasetScan scan;
             try {
@@ -95,6 +105,7 @@ public final class PlanCommand implements Callable<Integer> {
                 if (ref.problems().stream().anyMatch(p -> p.isError()) || ref.declaredLength() <= 0) {
                     continue;
                 }
+                readable.add(ref);
                 double duration = ref.declaredLength() / ref.fps();
                 int frames = (int) Math.min(
                         ref.declaredLength(),
@@ -153,8 +164,44 @@ public final class PlanCommand implements Callable<Integer> {
                         + " image (Qwen2-VL-style).%n",
                 settings.repairAttempts(),
                 settings.maxTokens());
+        printWorkPlan(out, readable);
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** How the features stage would pack these episodes into Spark tasks (WorkPlan). */
+    private void printWorkPlan(PrintWriter out, List<EpisodeRef> episodes) {
+        int wanted = tasks > 0 ? tasks : 4 * Runtime.getRuntime().availableProcessors();
+        WorkPlan plan = WorkPlan.pack(episodes, wanted);
+        double[] costs =
+                plan.costs().stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        out.printf(
+                Locale.ROOT,
+                "Work plan (features): %,d episodes in %,d tasks aiming at %,d tasks, target %,.0f frame equivalents per"
+                        + " task; task cost min %,.0f, median %,.0f, max %,.0f (max/mean %.2f); %d long episode(s)"
+                        + " run alone%s; %d shared video file(s) kept together in file order.%n",
+                plan.episodes(),
+                plan.tasks().size(),
+                wanted,
+                plan.target(),
+                costs.length == 0 ? 0 : costs[0],
+                costs.length == 0 ? 0 : costs[costs.length / 2],
+                costs.length == 0 ? 0 : costs[costs.length - 1],
+                plan.imbalance(),
+                plan.isolated().size(),
+                plan.isolated().isEmpty()
+                        ? ""
+                        : " ("
+                                + String.join(
+                                        ", ",
+                                        plan.isolated()
+                                                .subList(
+                                                        0,
+                                                        Math.min(
+                                                                5,
+                                                                plan.isolated().size())))
+                                + (plan.isolated().size() > 5 ? ", ..." : "") + ")",
+                plan.sharedFiles());
     }
 
     private static long tokens(int width, int height) {

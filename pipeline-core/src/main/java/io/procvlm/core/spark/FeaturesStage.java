@@ -52,13 +52,20 @@ public final class FeaturesStage {
                 .thenComparingLong(EpisodeRef::episodeIndex));
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         EpisodeFeatureExtractor extractor = new EpisodeFeatureExtractor(inspection, features);
-        JavaRDD<EpisodeFeatures> results = context.parallelize(refs, Math.max(1, refs.size()))
-                .map(extractor::extract)
+        // Episodes packed into tasks by estimated decode cost (WorkPlan): about four tasks per core.
+        io.procvlm.core.plan.WorkPlan plan =
+                io.procvlm.core.plan.WorkPlan.pack(refs, Math.max(1, 4 * context.defaultParallelism()));
+        List<List<EpisodeRef>> tasks = plan.tasks();
+        JavaRDD<EpisodeFeatures> results = context.parallelize(tasks, Math.max(1, tasks.size()))
+                .flatMap(task -> task.stream().map(extractor::extract).iterator())
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
         try {
             List<Summary> summaries = refs.isEmpty()
-                    ? List.of()
-                    : results.map(FeaturesStage::summarize).collect();
+                    ? new ArrayList<>()
+                    : new ArrayList<>(results.map(FeaturesStage::summarize).collect());
+            summaries.sort(
+                    Comparator.comparing((Summary summary) -> summary.outcome().dataset())
+                            .thenComparingLong(summary -> summary.outcome().episodeIndex()));
             // Whole episodes per output file, about rowsPerFile rows each, in episode order.
             List<String> keys = new ArrayList<>();
             List<Long> rowCounts = new ArrayList<>();
@@ -94,6 +101,7 @@ public final class FeaturesStage {
             summaries.forEach(summary -> outcomes.add(summary.outcome()));
             Map<String, Number> counters = new TreeMap<>();
             counters.put("episodes", summaries.size());
+            counters.put("tasks", tasks.size());
             counters.put("frames", totalFrames);
             counters.put("decoded-frames", decoded);
             counters.put("decode-seconds", decodeNanos / 1e9);

@@ -645,6 +645,10 @@ public final class VqaStage {
                     }
                     int partition = Integer.parseInt(name.substring(5, 10));
                     String folder = folderOf.get(partition);
+                    if (folder == null && folderOf.isEmpty()) {
+                        fileSystem.delete(status.getPath(), false); // the empty file Spark writes for no rows
+                        continue;
+                    }
                     if (folder == null) {
                         throw new IllegalStateException("No shard folder for partition " + partition);
                     }

@@ -129,6 +129,20 @@ final class TestFaultSuite {
             FaultResults.record(fault.fault(), 1, expected, observed, pass);
         }
 
+        boolean unicodeOk = corpus.good().stream()
+                .filter(good -> good.dataset().equals(BadInputCorpus.CAPTURES))
+                .allMatch(good -> quarantineCode(index, "captures-unicode", good.episode()) == null
+                        && quarantineCode(features, "captures-unicode", good.episode()) == null);
+        FaultResults.record(
+                "paths with spaces and non-ASCII letters",
+                1,
+                "good episodes under '" + BadInputCorpus.CAPTURES + "/\u00e9pisode N/front cam/' ok",
+                unicodeOk ? "ok (episodes 0 and 3)" : "quarantined",
+                unicodeOk);
+        if (!unicodeOk) {
+            failures.add("a good episode under a path with spaces and non-ASCII letters was quarantined");
+        }
+
         // every good episode completes, and the table holds exactly their rows
         long expectedRows = 0;
         int goodOk = 0;

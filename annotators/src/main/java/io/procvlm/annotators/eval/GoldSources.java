@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.procvlm.annotators.labels.ImportedLabels;
 import io.procvlm.annotators.labels.LabelRuns;
+import io.procvlm.core.dataset.DatasetReaders;
 import io.procvlm.core.dataset.NativeSubtasks;
-import io.procvlm.core.dataset.lerobot.LeRobotNativeSubtasks;
 import io.procvlm.core.error.PipelineException;
 import io.procvlm.core.io.DatasetFiles;
 import io.procvlm.core.metrics.Segment;
@@ -159,7 +159,7 @@ public final class GoldSources {
         return episodes;
     }
 
-    /** The labels a LeRobot dataset ships, from {@code source} ({@code auto} or one column). */
+    /** The labels a dataset ships (read by its format's reader), from {@code source} ({@code auto} or one column). */
     public static GoldSource nativeLabels(String source) {
         return new GoldSource() {
             @Override
@@ -172,8 +172,10 @@ public final class GoldSources {
                 if (query.ref() == null) {
                     return Optional.empty();
                 }
-                Optional<NativeSubtasks> labels =
-                        LeRobotNativeSubtasks.read(DatasetFiles.at(query.ref().datasetRoot()), query.ref(), source);
+                // through the episode's own reader: AgiBot, HDF5, RLDS and image-sequence files are not LeRobot parquet
+                Optional<NativeSubtasks> labels = DatasetReaders.episodeReader(
+                                query.ref().format())
+                        .nativeSubtasks(DatasetFiles.at(query.ref().datasetRoot()), query.ref(), source);
                 if (labels.isEmpty()) {
                     return Optional.empty();
                 }

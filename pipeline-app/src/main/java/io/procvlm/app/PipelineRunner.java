@@ -149,6 +149,7 @@ public final class PipelineRunner {
             }
         }
 
+        checkOutputWritable(outputRoot);
         List<StageReport> reports = new ArrayList<>();
         int exitCode = ExitCodes.OK;
         String error = null;
@@ -308,6 +309,30 @@ public final class PipelineRunner {
         Result result = new Result(exitCode, outputRoot, reports, scans);
         new RunSummary(out).print(command, runId, result, failedDatasets);
         return result;
+    }
+
+    /**
+     * Creates the output folder and writes (then removes) a probe file in it, so an output that cannot be written (a
+     * read-only file system, a file where a folder should be, a location that cannot be created) fails before any
+     * work, with {@code STORAGE_IO} naming the location.
+     */
+    static void checkOutputWritable(String outputRoot) {
+        Path root = new Path(outputRoot);
+        try {
+            org.apache.hadoop.fs.FileSystem fileSystem = root.getFileSystem(io.procvlm.core.io.HadoopConf.get());
+            if (!fileSystem.mkdirs(root)) {
+                throw new java.io.IOException("the folder cannot be created");
+            }
+            Path probe = new Path(root, ".procvlm-write-probe-" + UUID.randomUUID());
+            fileSystem.create(probe, false).close();
+            fileSystem.delete(probe, false);
+        } catch (java.io.IOException e) {
+            throw new PipelineException(
+                    CoreErrorCode.STORAGE_IO,
+                    "Cannot write to the output folder " + outputRoot + " (configuration key '" + CoreConfig.OUTPUT_ROOT
+                            + "', --out): " + e.getMessage(),
+                    e);
+        }
     }
 
     /** Whether a configured stage needs the perceptual hash ({@code features.phash: auto}): the reference mode. */

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code features} resumes with the unfinished units only and ends with the tables of an uninterrupted run; changing a
  * setting or a template recomputes exactly the stages (and units) it affects.
  */
+@org.junit.jupiter.api.extension.ExtendWith(io.procvlm.core.testing.FaultResults.Watcher.class)
 final class TestResume {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -50,6 +51,13 @@ final class TestResume {
     }
 
     @Test
+    @io.procvlm.core.testing.FaultResults.Fault(
+            name = "driver killed (SIGKILL) mid-features, then resumed",
+            runs = 3,
+            expected =
+                    "no half-visible table; resume computes only unfinished units; tables byte-identical to an uninterrupted run",
+            observed =
+                    "no frames/ after the kill; reused = committed units; frames/ byte-identical; status shows 5/5 done")
     void aDriverKilledInFeaturesResumesWithTheUnfinishedUnitsOnly() throws Exception {
         Path clean = directory.resolve("clean");
         Cli.Result uninterrupted = Cli.run(

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * on 127.0.0.1 that replays recorded replies: never paying twice, resuming after a kill, faults ending as retries or
  * quarantined episodes, the concurrency limit, and the API key kept out of every output.
  */
+@org.junit.jupiter.api.extension.ExtendWith(io.procvlm.core.testing.FaultResults.Watcher.class)
 final class TestVlm {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SECRET = "sk-test-SECRET-4242";
@@ -79,6 +80,11 @@ final class TestVlm {
     }
 
     @Test
+    @io.procvlm.core.testing.FaultResults.Fault(
+            name = "VLM re-run of a finished run (with and without the ledger)",
+            runs = 3,
+            expected = "zero repeated VLM requests",
+            observed = "40 requests once; re-run 0 requests (ledger); --no-resume 0 requests (cache hits 40)")
     void theDemoDatasetsThroughTheVlmThenASecondRunSendsNothing() throws IOException {
         Path out = directory.resolve("out");
         Path config = directory.resolve("demo.yaml");
@@ -177,6 +183,11 @@ final class TestVlm {
     }
 
     @Test
+    @io.procvlm.core.testing.FaultResults.Fault(
+            name = "driver killed mid-annotate (VLM), then resumed",
+            runs = 2,
+            expected = "resume pays only the requests the cache lacks",
+            observed = "requests on resume = 16 - answers cached before the kill")
     void aKilledRunResumesWithTheMissingRequestsOnly() throws Exception {
         Path out = directory.resolve("killed");
         server.fallback(request -> FakeChatServer.Reply.delayed(
@@ -200,6 +211,12 @@ final class TestVlm {
     }
 
     @Test
+    @io.procvlm.core.testing.FaultResults.Fault(
+            name = "VLM endpoint faults: 500, 429, timeout, never-valid answers, 403",
+            runs = 1,
+            expected = "transport faults retried; bad episodes quarantined VLM_ANSWER_INVALID / VLM_REQUEST_REJECTED;"
+                    + " others ok; exit 3",
+            observed = "retried; VLM_ANSWER_INVALID and VLM_REQUEST_REJECTED quarantines; others ok; exit 3")
     void everyFaultEndsAsARetryOrAQuarantinedEpisode() throws IOException {
         // transport faults first, then good answers; but episodes about the yellow bottle get answers that never
         // validate, and those about the green block are refused
@@ -282,6 +299,12 @@ final class TestVlm {
     }
 
     @Test
+    @io.procvlm.core.testing.FaultResults.Fault(
+            name = "API key from the environment: never logged or written",
+            runs = 1,
+            expected =
+                    "key sent to the endpoint; absent from stdout/stderr and every output file; manifest names only the variable",
+            observed = "key absent from log and outputs; manifest holds api-key-env PROCVLM_VLM_API_KEY")
     void theApiKeyNeverAppearsInOutputs() throws Exception {
         Path out = directory.resolve("secret");
         List<String> arguments = new ArrayList<>(arguments(out));

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.procvlm.annotators.labels.ImportedLabels;
 import io.procvlm.annotators.labels.LabelRuns;
+import io.procvlm.core.dataset.DatasetReaders;
 import io.procvlm.core.dataset.NativeSubtasks;
 import io.procvlm.core.error.PipelineException;
 import io.procvlm.core.io.DatasetFiles;
@@ -158,7 +159,7 @@ public final class GoldSources {
         return episodes;
     }
 
-    /** The labels a LeRobot dataset ships, from {@code source} ({@code auto} or one column). */
+    /** The labels a dataset ships (read by its format's reader), from {@code source} ({@code auto} or one column). */
     public static GoldSource nativeLabels(String source) {
         return new GoldSource() {
             @Override
@@ -171,7 +172,8 @@ public final class GoldSources {
                 if (query.ref() == null) {
                     return Optional.empty();
                 }
-                Optional<NativeSubtasks> labels = io.procvlm.core.dataset.DatasetReaders.episodeReader(
+                // through the episode's own reader: AgiBot, HDF5, RLDS and image-sequence files are not LeRobot parquet
+                Optional<NativeSubtasks> labels = DatasetReaders.episodeReader(
                                 query.ref().format())
                         .nativeSubtasks(DatasetFiles.at(query.ref().datasetRoot()), query.ref(), source);
                 if (labels.isEmpty()) {

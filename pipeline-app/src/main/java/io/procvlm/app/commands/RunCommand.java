@@ -88,6 +88,7 @@ public final class RunCommand implements Callable<Integer> {
                     .getErr()
                     .println("The HTML report was not written: " + e.errorCode().name() + ": " + e.getMessage());
         } catch (RuntimeException e) {
+            // the run's tables are committed: a failure of the report (a bug) is reported, the exit code stays
             spec.commandLine().getErr().println("The HTML report was not written: INTERNAL: " + e);
         }
         spec.commandLine().getOut().flush();

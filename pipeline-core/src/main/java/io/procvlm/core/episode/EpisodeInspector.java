@@ -6,7 +6,9 @@ import static io.procvlm.core.error.CoreErrorCode.EPISODE_TOO_SHORT;
 import static io.procvlm.core.error.CoreErrorCode.FRAME_COUNT_MISMATCH;
 import static io.procvlm.core.error.CoreErrorCode.FRAME_INDEX_INVALID;
 import static io.procvlm.core.error.CoreErrorCode.INTERNAL;
+import static io.procvlm.core.error.CoreErrorCode.STATE_NOT_FINITE;
 import static io.procvlm.core.error.CoreErrorCode.TASK_INDEX_UNKNOWN;
+import static io.procvlm.core.error.CoreErrorCode.TASK_TEXT_EMPTY;
 import static io.procvlm.core.error.CoreErrorCode.TIMESTAMPS_NOT_MONOTONIC;
 import static io.procvlm.core.error.CoreErrorCode.TIMESTAMP_DRIFT;
 import static io.procvlm.core.error.CoreErrorCode.VIDEO_SIZE_MISMATCH;
@@ -46,6 +48,12 @@ public final class EpisodeInspector implements java.io.Serializable {
 
     public EpisodeInspection inspect(EpisodeRef ref) {
         List<Problem> problems = new ArrayList<>(ref.problems());
+        if (ref.tasks().stream().anyMatch(String::isBlank)) {
+            problems.add(Problem.error(
+                    TASK_TEXT_EMPTY.name(),
+                    "the episode's task text is empty (tasks "
+                            + ref.tasks().stream().map(t -> "'" + t + "'").toList() + ")"));
+        }
         DatasetFiles files = DatasetFiles.at(ref.datasetRoot());
         EpisodeReader reader = DatasetReaders.episodeReader(ref.format());
         long rows = -1;
@@ -232,6 +240,8 @@ public final class EpisodeInspector implements java.io.Serializable {
                 break;
             }
         }
+        checkFinite("observation state", table.hasStates() ? table::state : null, table, problems);
+        checkFinite("action", table.hasActions() ? table::action : null, table, problems);
         double worst = 0;
         int worstRow = -1;
         for (int i = 0; i < rows; i++) {
@@ -254,6 +264,26 @@ public final class EpisodeInspector implements java.io.Serializable {
                             worst * ref.fps(),
                             table.frameIndex(worstRow),
                             config.maxTimestampDriftFrames())));
+        }
+    }
+
+    /** A NaN or infinite value in a state or action vector quarantines the episode (progress would be NaN). */
+    private static void checkFinite(
+            String what, java.util.function.IntFunction<float[]> vectors, FrameTable table, List<Problem> problems) {
+        if (vectors == null) {
+            return;
+        }
+        for (int row = 0; row < table.rows(); row++) {
+            float[] vector = vectors.apply(row);
+            for (int i = 0; i < vector.length; i++) {
+                if (!Float.isFinite(vector[i])) {
+                    problems.add(Problem.error(
+                            STATE_NOT_FINITE.name(),
+                            what + " value " + i + " is " + vector[i] + " at row " + row + " (frame_index "
+                                    + table.frameIndex(row) + ")"));
+                    return;
+                }
+            }
         }
     }
 

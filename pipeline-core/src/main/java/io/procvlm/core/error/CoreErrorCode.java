@@ -54,6 +54,12 @@ public enum CoreErrorCode implements ErrorCodeSupplier {
     IMAGE_FILE_MISSING(59, USER_ERROR),
     /** A task index of the episode's rows has no text in the dataset's task table (task segments need it). */
     TASK_INDEX_UNKNOWN(70, USER_ERROR),
+    /** A state or action value of the episode's rows is NaN or infinite. */
+    STATE_NOT_FINITE(71, USER_ERROR),
+    /** The episode declares a task whose text is empty or blank. */
+    TASK_TEXT_EMPTY(72, USER_ERROR),
+    /** A folder the episode's files are listed from holds a symbolic link back to a folder above it. */
+    SYMLINK_LOOP(73, USER_ERROR),
 
     // outside the process
     STORAGE_IO(100, EXTERNAL),

@@ -99,7 +99,8 @@ public final class DatasetFiles {
 
     /**
      * Lists files below {@code relativeDirectory}, recursively, as paths relative to the root, sorted. A missing
-     * directory gives an empty list.
+     * directory gives an empty list. Symbolic links that loop back to a folder above them are not followed (see
+     * {@link #symlinkLoops}); nothing is listed deeper than 16 folders.
      */
     public List<String> listFiles(String relativeDirectory, Predicate<String> nameFilter) {
         List<String> files = new ArrayList<>();
@@ -108,7 +109,7 @@ public final class DatasetFiles {
             if (!fileSystem.exists(directory)) {
                 return files;
             }
-            collect(directory, relativeDirectory, nameFilter, files, 0);
+            collect(directory, relativeDirectory, nameFilter, files, 0, new ArrayList<>());
         } catch (IOException e) {
             throw io("list", relativeDirectory, e);
         }
@@ -116,7 +117,13 @@ public final class DatasetFiles {
         return files;
     }
 
-    private void collect(Path directory, String relative, Predicate<String> nameFilter, List<String> out, int depth)
+    private void collect(
+            Path directory,
+            String relative,
+            Predicate<String> nameFilter,
+            List<String> out,
+            int depth,
+            List<String> loops)
             throws IOException {
         if (depth > 16) {
             return;
@@ -125,10 +132,80 @@ public final class DatasetFiles {
             String name = status.getPath().getName();
             String childRelative = relative.isEmpty() ? name : relative + "/" + name;
             if (status.isDirectory()) {
-                collect(status.getPath(), childRelative, nameFilter, out, depth + 1);
+                String loop = loop(directory, status.getPath(), childRelative);
+                if (loop != null) {
+                    loops.add(loop);
+                } else {
+                    collect(status.getPath(), childRelative, nameFilter, out, depth + 1, loops);
+                }
             } else if (nameFilter.test(name)) {
                 out.add(childRelative);
             }
+        }
+    }
+
+    /**
+     * The symbolic links below {@code relativeDirectory} that lead back to a folder above them (each described in a
+     * sentence); {@link #listFiles} does not follow them.
+     */
+    public List<String> symlinkLoops(String relativeDirectory) {
+        List<String> loops = new ArrayList<>();
+        try {
+            Path directory = path(relativeDirectory);
+            if (fileSystem.exists(directory)) {
+                collect(directory, relativeDirectory, name -> false, new ArrayList<>(), 0, loops);
+            }
+        } catch (IOException e) {
+            throw io("list", relativeDirectory, e);
+        }
+        return loops;
+    }
+
+    /**
+     * Lists the folders directly inside {@code relativeDirectory} (not recursive), as paths relative to the root,
+     * sorted. A missing directory gives an empty list.
+     */
+    public List<String> listFolders(String relativeDirectory) {
+        List<String> folders = new ArrayList<>();
+        try {
+            Path directory = path(relativeDirectory);
+            if (!fileSystem.exists(directory)) {
+                return folders;
+            }
+            for (FileStatus status : fileSystem.listStatus(directory)) {
+                if (status.isDirectory()) {
+                    String name = status.getPath().getName();
+                    folders.add(relativeDirectory.isEmpty() ? name : relativeDirectory + "/" + name);
+                }
+            }
+        } catch (IOException e) {
+            throw io("list", relativeDirectory, e);
+        }
+        folders.sort(null);
+        return folders;
+    }
+
+    /**
+     * On a local file system, a folder reached through a symbolic link that leads back to a folder above it (or to
+     * itself) would be listed again and again: such a link is described (and not followed), else null.
+     */
+    private String loop(Path parent, Path child, String childRelative) {
+        if (!isLocal()) {
+            return null;
+        }
+        java.nio.file.Path local = java.nio.file.Path.of(child.toUri().getPath());
+        if (!java.nio.file.Files.isSymbolicLink(local)) {
+            return null;
+        }
+        try {
+            java.nio.file.Path target = local.toRealPath();
+            java.nio.file.Path above =
+                    java.nio.file.Path.of(parent.toUri().getPath()).toRealPath();
+            return above.startsWith(target)
+                    ? childRelative + " is a symbolic link to " + target + ", a folder above it (a loop)"
+                    : null;
+        } catch (IOException e) {
+            return childRelative + " is a symbolic link that cannot be resolved: " + e.getMessage();
         }
     }
 

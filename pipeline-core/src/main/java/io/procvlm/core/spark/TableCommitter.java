@@ -80,7 +80,23 @@ public final class TableCommitter {
      * {@code part-NNNNN.<codec>.parquet} by partition number, footers made canonical, side files removed.
      */
     public static Parts writeParts(Dataset<Row> table, Path folder) {
-        table.write().mode(SaveMode.ErrorIfExists).parquet(folder.toString());
+        try {
+            table.write().mode(SaveMode.ErrorIfExists).parquet(folder.toString());
+        } catch (Exception e) {
+            // Hadoop's IOExceptions come through Spark undeclared or wrapped: the storage failed, not the code.
+            Throwable io = e;
+            while (io != null && !(io instanceof IOException)) {
+                io = io.getCause();
+            }
+            if (io != null) {
+                throw new PipelineException(
+                        STORAGE_IO, "Cannot write the table into " + folder + ": " + io.getMessage(), e);
+            }
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException("Cannot write the table into " + folder, e);
+        }
         try {
             FileSystem fileSystem = folder.getFileSystem(HadoopConf.get());
             int files = 0;

@@ -99,6 +99,44 @@ public final class DatasetSurgery {
         return copy;
     }
 
+    /** A copy of {@code row} with element {@code element} of the float list {@code field} replaced. */
+    public static Group withVectorElement(Group row, String field, int element, float value) {
+        int index = row.getType().getFieldIndex(field);
+        Group source = row.getGroup(index, 0);
+        SimpleGroup replaced = new SimpleGroup(source.getType());
+        for (int r = 0; r < source.getFieldRepetitionCount("list"); r++) {
+            float original = source.getGroup("list", r).getFloat("element", 0);
+            replaced.addGroup("list").append("element", r == element ? value : original);
+        }
+        SimpleGroup result = new SimpleGroup(row.getType());
+        for (int i = 0; i < row.getType().getFieldCount(); i++) {
+            if (i == index) {
+                result.add(i, replaced);
+            } else {
+                for (int r = 0; r < row.getFieldRepetitionCount(i); r++) {
+                    copyValue(row, result, i, r);
+                }
+            }
+        }
+        return result;
+    }
+
+    private static void copyValue(Group from, Group to, int field, int repetition) {
+        Type type = from.getType().getType(field);
+        if (!type.isPrimitive()) {
+            to.add(field, from.getGroup(field, repetition));
+            return;
+        }
+        switch (type.asPrimitiveType().getPrimitiveTypeName()) {
+            case FLOAT -> to.add(field, from.getFloat(field, repetition));
+            case DOUBLE -> to.add(field, from.getDouble(field, repetition));
+            case INT64 -> to.add(field, from.getLong(field, repetition));
+            case INT32 -> to.add(field, from.getInteger(field, repetition));
+            case BOOLEAN -> to.add(field, from.getBoolean(field, repetition));
+            default -> to.add(field, from.getBinary(field, repetition));
+        }
+    }
+
     /** Replaces a video with a clip of {@code frames} frames at the same size and rate. */
     public static void replaceVideo(
             Path file, int frames, int width, int height, double fps, VideoEncoder.Codec codec) {

@@ -1,6 +1,7 @@
 package io.procvlm.core.dataset.images;
 
 import static io.procvlm.core.error.CoreErrorCode.DATASET_METADATA_INVALID;
+import static io.procvlm.core.error.CoreErrorCode.SYMLINK_LOOP;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -79,9 +80,9 @@ public final class ImageSequenceReader implements DatasetReader {
 
     private static List<String> episodeJsons(DatasetFiles files) {
         List<String> found = new ArrayList<>();
-        for (String file : files.listFiles("", name -> name.equals(EPISODE_JSON))) {
-            if (file.indexOf('/') > 0 && file.indexOf('/') == file.lastIndexOf('/')) {
-                found.add(file); // <episode>/episode.json, one level deep
+        for (String folder : files.listFolders("")) {
+            if (files.exists(folder + "/" + EPISODE_JSON)) {
+                found.add(folder + "/" + EPISODE_JSON); // <episode>/episode.json, one level deep
             }
         }
         return found;
@@ -117,9 +118,17 @@ public final class ImageSequenceReader implements DatasetReader {
                 node = null;
                 problem = Problem.error(DATASET_METADATA_INVALID.name(), json + " is invalid: " + e.getMessage());
             }
+            List<String> images = files.listFiles(folder, ImageSequenceReader::isImage);
+            List<String> loops = files.symlinkLoops(folder);
+            if (!loops.isEmpty() && problem == null) {
+                node = null;
+                problem = Problem.error(
+                        SYMLINK_LOOP.name(),
+                        "the episode's folder holds a symbolic link loop: " + String.join("; ", loops));
+            }
             parsed.add(node);
             parseProblems.add(problem);
-            for (String image : files.listFiles(folder, ImageSequenceReader::isImage)) {
+            for (String image : images) {
                 String relative = image.substring(folder.length() + 1);
                 int slash = relative.indexOf('/');
                 if (slash < 0) {

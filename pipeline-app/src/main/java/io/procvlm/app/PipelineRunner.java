@@ -70,12 +70,13 @@ public final class PipelineRunner {
     private final Config config;
     private final PrintWriter out;
     private final PrintWriter err;
-    private ResumeOptions resume;
+    private final ResumeOptions resume;
 
     public PipelineRunner(Config config, PrintWriter out, PrintWriter err) {
         this.config = requireNonNull(config, "config is null");
         this.out = requireNonNull(out, "out is null");
         this.err = requireNonNull(err, "err is null");
+        this.resume = ResumeOptions.from(config);
     }
 
     /** What a run did. */
@@ -97,7 +98,6 @@ public final class PipelineRunner {
         if (stages.contains(VqaStage.NAME)) {
             VqaTemplates.load(VqaConfig.from(config).templates()); // a bad setting fails before anything runs
         }
-        this.resume = ResumeOptions.from(config);
         for (String forced : resume.force()) {
             if (!forced.equals("all") && !STAGES.contains(forced)) {
                 throw new PipelineException(
@@ -433,7 +433,7 @@ public final class PipelineRunner {
         try {
             java.nio.file.Path path = java.nio.file.Path.of(value);
             if (java.nio.file.Files.isRegularFile(path)) {
-                return Fingerprints.ofBytes(java.nio.file.Files.readAllBytes(path));
+                return fileHash(path);
             }
             if (java.nio.file.Files.isDirectory(path)) {
                 List<String> parts = new ArrayList<>();
@@ -441,8 +441,7 @@ public final class PipelineRunner {
                     for (java.nio.file.Path file : files.filter(java.nio.file.Files::isRegularFile)
                             .sorted()
                             .toList()) {
-                        parts.add(file.getFileName() + "="
-                                + Fingerprints.ofBytes(java.nio.file.Files.readAllBytes(file)));
+                        parts.add(file.getFileName() + "=" + fileHash(file));
                     }
                 }
                 return Fingerprints.ofParts(parts.toArray(String[]::new));
@@ -450,6 +449,13 @@ public final class PipelineRunner {
             return null;
         } catch (java.nio.file.InvalidPathException | java.io.IOException e) {
             return null;
+        }
+    }
+
+    /** SHA-256 of a file, streamed (a model folder may hold gigabytes). */
+    private static String fileHash(java.nio.file.Path file) throws java.io.IOException {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            return Fingerprints.ofStream(in);
         }
     }
 
@@ -495,21 +501,10 @@ public final class PipelineRunner {
             java.util.function.Supplier<StageReport> compute) {
         String outputRoot = config.string(CoreConfig.OUTPUT_ROOT);
         long started = System.currentTimeMillis();
-        java.util.Optional<StageOutput> committed = Ledger.output(outputRoot, stage);
-        Path tablePath = new Path(Locations.absolute(outputRoot), table);
-        boolean present;
-        try {
-            present =
-                    tablePath.getFileSystem(io.procvlm.core.io.HadoopConf.get()).exists(tablePath);
-        } catch (java.io.IOException e) {
-            throw new PipelineException(
-                    CoreErrorCode.STORAGE_IO, "Cannot inspect " + tablePath + ": " + e.getMessage(), e);
-        }
-        if (resume.resume()
-                && !resume.forces(stage)
-                && present
-                && committed.isPresent()
-                && committed.get().fingerprint().equals(stageFingerprint)) {
+        java.util.Optional<StageOutput> committed = resume.resume() && !resume.forces(stage)
+                ? Ledger.unchanged(outputRoot, stage, stageFingerprint, table)
+                : java.util.Optional.empty();
+        if (committed.isPresent()) {
             Map<String, LedgerEntry> entries = Ledger.load(outputRoot, stage);
             boolean retry = entries.values().stream()
                     .anyMatch(e -> e.status().equals(LedgerEntry.FAILED)

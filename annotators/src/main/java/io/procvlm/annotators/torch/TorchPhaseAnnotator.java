@@ -21,7 +21,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -371,21 +370,14 @@ public final class TorchPhaseAnnotator implements SubtaskAnnotator {
         return List.copyOf(labels);
     }
 
-    /** SHA-256 of model.pt and labels.txt: part of every annotation's fingerprint. */
+    /** SHA-256 of model.pt followed by labels.txt: part of every annotation's fingerprint. */
     private static String hash(Path dir) {
-        MessageDigest digest = Fingerprints.sha256();
-        for (String name : List.of("model.pt", "labels.txt")) {
-            try (InputStream in = Files.newInputStream(dir.resolve(name))) {
-                byte[] buffer = new byte[1 << 16];
-                int read;
-                while ((read = in.read(buffer)) > 0) {
-                    digest.update(buffer, 0, read);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+        try (InputStream in = new java.io.SequenceInputStream(
+                Files.newInputStream(dir.resolve("model.pt")), Files.newInputStream(dir.resolve("labels.txt")))) {
+            return Fingerprints.ofStream(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return Fingerprints.hex(digest);
     }
 
     /** Fails fast when the annotator is chosen without a model folder. */

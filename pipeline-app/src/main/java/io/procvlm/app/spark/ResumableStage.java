@@ -118,12 +118,10 @@ public final class ResumableStage {
         }
         int reused = current.size();
         String stageFingerprint = stageFingerprint(units);
-        Path tablePath = new Path(outputRoot, table);
-        java.util.Optional<StageOutput> committed = Ledger.output(outputRoot, stage);
-        if (todo.isEmpty()
-                && committed.isPresent()
-                && committed.get().fingerprint().equals(stageFingerprint)
-                && exists(tablePath)) {
+        java.util.Optional<StageOutput> committed = todo.isEmpty()
+                ? Ledger.unchanged(outputRoot, stage, stageFingerprint, table)
+                : java.util.Optional.empty();
+        if (committed.isPresent()) {
             // This run's counters: what the committed table cost is in the manifest of the run that made it.
             Map<String, Number> counters = new TreeMap<>();
             counters.put("units-reused", reused);

@@ -95,9 +95,7 @@ public final class Ledger {
         try {
             FileSystem fileSystem = folder.getFileSystem(HadoopConf.get());
             fileSystem.mkdirs(folder);
-            Map<Integer, Path> parts = parts(fileSystem, folder);
-            int next = parts.isEmpty() ? 0 : ((TreeMap<Integer, Path>) parts).lastKey() + 1;
-            write(fileSystem, folder, String.format(Locale.ROOT, "%08d.jsonl", next), lines(entries));
+            write(fileSystem, folder, nextPart(parts(fileSystem, folder)), lines(entries));
         } catch (IOException e) {
             throw new PipelineException(STORAGE_IO, "Cannot write the ledger " + folder + ": " + e.getMessage(), e);
         }
@@ -109,11 +107,10 @@ public final class Ledger {
         try {
             FileSystem fileSystem = folder.getFileSystem(HadoopConf.get());
             fileSystem.mkdirs(folder);
-            Map<Integer, Path> parts = parts(fileSystem, folder);
-            int next = parts.isEmpty() ? 0 : ((TreeMap<Integer, Path>) parts).lastKey() + 1;
+            TreeMap<Integer, Path> parts = parts(fileSystem, folder);
             Map<String, LedgerEntry> sorted = new TreeMap<>();
             entries.forEach(entry -> sorted.put(entry.unit(), entry));
-            write(fileSystem, folder, String.format(Locale.ROOT, "%08d.jsonl", next), lines(sorted.values()));
+            write(fileSystem, folder, nextPart(parts), lines(sorted.values()));
             for (Path old : parts.values()) {
                 fileSystem.delete(old, false);
             }
@@ -135,6 +132,24 @@ public final class Ledger {
             }
         } catch (IOException e) {
             return Optional.empty(); // an unreadable record only costs a re-assembly
+        }
+    }
+
+    /**
+     * The stage's committed table when it was assembled from units with {@code fingerprint} and is still in place
+     * under the output root as {@code table}: what lets a run skip the stage.
+     */
+    public static Optional<StageOutput> unchanged(String outputRoot, String stage, String fingerprint, String table) {
+        Optional<StageOutput> committed =
+                output(outputRoot, stage).filter(output -> output.fingerprint().equals(fingerprint));
+        if (committed.isEmpty()) {
+            return committed;
+        }
+        Path location = new Path(Locations.absolute(outputRoot), table);
+        try {
+            return location.getFileSystem(HadoopConf.get()).exists(location) ? committed : Optional.empty();
+        } catch (IOException e) {
+            throw new PipelineException(STORAGE_IO, "Cannot inspect " + location + ": " + e.getMessage(), e);
         }
     }
 
@@ -163,7 +178,12 @@ public final class Ledger {
         return new Path(new Path(Locations.absolute(outputRoot), FOLDER), stage);
     }
 
-    private static Map<Integer, Path> parts(FileSystem fileSystem, Path folder) throws IOException {
+    /** The name of the file after the last numbered one. */
+    private static String nextPart(TreeMap<Integer, Path> parts) {
+        return String.format(Locale.ROOT, "%08d.jsonl", parts.isEmpty() ? 0 : parts.lastKey() + 1);
+    }
+
+    private static TreeMap<Integer, Path> parts(FileSystem fileSystem, Path folder) throws IOException {
         TreeMap<Integer, Path> parts = new TreeMap<>();
         if (!fileSystem.exists(folder)) {
             return parts;

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,6 +31,9 @@ public final class Vocabulary implements Serializable {
     private static final Pattern ARTICLE = Pattern.compile("^(?:the|a|an|some)\\s+");
     private static final Pattern LOCATIVE = Pattern.compile(
             "\\s+(?:on|from|off|at|in)\\s+(?:the\\s+)?(?:table|tabletop|counter|countertop|desk|floor|ground|workspace)$");
+    /** Marks a plan step an episode may leave out ({@code release?}). */
+    private static final String OPTIONAL_MARK = "?";
+
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{(object|target|prep|direction)\\}");
 
     private final Map<String, String> verbs;
@@ -40,11 +44,41 @@ public final class Vocabulary implements Serializable {
     /** One task pattern and the plan it gives. */
     private record TaskRule(Pattern pattern, List<String> plan) implements Serializable {}
 
-    /** A plan: verbs in order with their labels. */
-    public record Plan(List<String> verbs, List<String> labels, String object, String target) implements Serializable {
+    /**
+     * A plan: verbs in order with their labels.
+     *
+     * @param optional the positions of steps an episode may leave out and still achieve the task (written {@code
+     *     verb?} in the vocabulary, e.g. letting go of an object after picking it up)
+     */
+    public record Plan(List<String> verbs, List<String> labels, String object, String target, Set<Integer> optional)
+            implements Serializable {
         public Plan {
             verbs = List.copyOf(verbs);
             labels = List.copyOf(labels);
+            optional = Set.copyOf(optional);
+        }
+
+        public Plan(List<String> verbs, List<String> labels, String object, String target) {
+            this(verbs, labels, object, target, Set.of());
+        }
+
+        public boolean isOptional(int step) {
+            return optional.contains(step);
+        }
+
+        /** The plan without the step at {@code step} (later optional positions move down). */
+        public Plan without(int step) {
+            List<String> keptVerbs = new ArrayList<>(verbs);
+            List<String> keptLabels = new ArrayList<>(labels);
+            keptVerbs.remove(step);
+            keptLabels.remove(step);
+            Set<Integer> moved = new java.util.TreeSet<>();
+            for (int position : optional) {
+                if (position != step) {
+                    moved.add(position > step ? position - 1 : position);
+                }
+            }
+            return new Plan(keptVerbs, keptLabels, object, target, moved);
         }
     }
 
@@ -118,10 +152,15 @@ public final class Vocabulary implements Serializable {
         }
         List<String> plan = new ArrayList<>();
         for (JsonNode verb : node) {
-            if (!verbs.containsKey(verb.asText())) {
-                throw invalid(source, "uses verb '" + verb.asText() + "', which is not under 'verbs'");
+            String name = verb.asText();
+            String bare = name.endsWith(OPTIONAL_MARK) ? name.substring(0, name.length() - 1) : name;
+            if (!verbs.containsKey(bare)) {
+                throw invalid(source, "uses verb '" + bare + "', which is not under 'verbs'");
             }
-            plan.add(verb.asText());
+            if (name.endsWith(OPTIONAL_MARK) && plan.isEmpty()) {
+                throw invalid(source, "has a plan that starts with an optional step '" + name + "'");
+            }
+            plan.add(name);
         }
         return plan;
     }
@@ -155,7 +194,14 @@ public final class Vocabulary implements Serializable {
         values.computeIfAbsent("direction", k -> "forward");
         values.replaceAll((k, v) -> v == null ? defaultValue(k) : v);
         List<String> labels = new ArrayList<>();
-        for (String verb : plan) {
+        List<String> bare = new ArrayList<>();
+        Set<Integer> optional = new java.util.TreeSet<>();
+        for (String step : plan) {
+            String verb = step.endsWith(OPTIONAL_MARK) ? step.substring(0, step.length() - 1) : step;
+            if (!verb.equals(step)) {
+                optional.add(bare.size());
+            }
+            bare.add(verb);
             Matcher placeholder = PLACEHOLDER.matcher(verbs.get(verb));
             StringBuilder label = new StringBuilder();
             while (placeholder.find()) {
@@ -164,7 +210,7 @@ public final class Vocabulary implements Serializable {
             placeholder.appendTail(label);
             labels.add(label.toString());
         }
-        return new Plan(plan, labels, values.get("object"), values.get("target"));
+        return new Plan(bare, labels, values.get("object"), values.get("target"), optional);
     }
 
     private static String defaultValue(String group) {

@@ -30,8 +30,34 @@ final class TestVocabulary {
     void pickTasksDropTheTableAndArticles() {
         Vocabulary.Plan plan = vocabulary.plan("Pick up the yellow bottle on the table.");
         assertThat(plan.labels())
-                .containsExactly("reach the yellow bottle", "grasp the yellow bottle", "lift the yellow bottle");
+                .containsExactly(
+                        "reach the yellow bottle",
+                        "grasp the yellow bottle",
+                        "lift the yellow bottle",
+                        "release the yellow bottle");
         assertThat(plan.object()).isEqualTo("yellow bottle");
+        assertThat(plan.optional()).containsExactly(3);
+        assertThat(plan.without(3).labels())
+                .containsExactly("reach the yellow bottle", "grasp the yellow bottle", "lift the yellow bottle");
+        assertThat(plan.without(3).optional()).isEmpty();
+    }
+
+    @Test
+    void optionalStepsAreMarkedAndCheckedLikeOthers() {
+        Vocabulary custom = Vocabulary.parse(
+                "verbs: {reach: \"reach the {object}\", grasp: \"grasp the {object}\", release: \"release the {object}\"}\n"
+                        + "tasks:\n  - pattern: \"take (?<object>.+)\"\n    plan: [reach, grasp, \"release?\"]\n"
+                        + "fallback: [reach]\n",
+                "test");
+        assertThat(custom.plan("take the cup").verbs()).containsExactly("reach", "grasp", "release");
+        assertThat(custom.plan("take the cup").isOptional(2)).isTrue();
+        assertThat(custom.plan("take the cup").isOptional(1)).isFalse();
+        assertThatThrownBy(() ->
+                        Vocabulary.parse("verbs: {reach: \"reach\"}\ntasks: []\nfallback: [\"reach?\"]\n", "test"))
+                .hasMessageContaining("optional step");
+        assertThatThrownBy(() -> Vocabulary.parse(
+                        "verbs: {reach: \"reach\"}\ntasks: []\nfallback: [reach, \"wave?\"]\n", "test"))
+                .hasMessageContaining("'wave'");
     }
 
     @Test

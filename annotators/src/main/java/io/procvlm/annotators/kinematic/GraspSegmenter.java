@@ -19,10 +19,13 @@ import java.util.Set;
  */
 final class GraspSegmenter {
     /** Steps that end with the gripper opening (after the carry). */
-    private static final Set<String> RELEASES = Set.of("place", "hang", "open", "close", "rotate", "tilt", "push");
+    private static final Set<String> RELEASES =
+            Set.of("place", "hang", "open", "close", "rotate", "tilt", "push", "release");
 
     private final Vocabulary.Plan plan;
     private final EpisodeFrames frames;
+    private final double[] opening;
+    private final int restFrames;
     private final double[] motion;
     private final double still;
     private final int height;
@@ -30,9 +33,18 @@ final class GraspSegmenter {
     private final int n;
 
     GraspSegmenter(
-            Vocabulary.Plan plan, EpisodeFrames frames, double[] motion, double still, int height, int minFrames) {
+            Vocabulary.Plan plan,
+            EpisodeFrames frames,
+            double[] opening,
+            double[] motion,
+            double still,
+            int height,
+            int minFrames,
+            int restFrames) {
         this.plan = plan;
         this.frames = frames;
+        this.opening = opening;
+        this.restFrames = Math.max(1, restFrames);
         this.motion = motion;
         this.still = still;
         this.height = height;
@@ -49,12 +61,19 @@ final class GraspSegmenter {
         if (lastStep > grasp && RELEASES.contains(verbs.get(lastStep))) {
             release = lastStep;
         }
-        List<GripperCycles.Cycle> cycles = GripperCycles.find(frames.gripper(), Math.max(1, minFrames * 3 / 2));
+        List<GripperCycles.Cycle> cycles = GripperCycles.find(opening, Math.max(1, minFrames * 3 / 2));
         List<Span> spans = new ArrayList<>();
         if (cycles.isEmpty()) {
+            boolean moving = movingAtEnd();
             spans.add(new Span(0, 0, n, SpanStatus.INCOMPLETE));
             absentFrom(1, spans);
-            return new Result(spans, TaskOutcome.FAILURE, "the gripper never closed");
+            return moving
+                    ? new Result(
+                            plan,
+                            spans,
+                            TaskOutcome.UNFINISHED,
+                            "the episode ends with the arm still moving, before the gripper closed on anything")
+                    : new Result(plan, spans, TaskOutcome.FAILURE, "the gripper never closed");
         }
         int main = -1;
         for (int c = cycles.size() - 1; c >= 0; c--) {
@@ -67,100 +86,183 @@ final class GraspSegmenter {
         int attempts = main < 0 ? cycles.size() : main;
         for (int c = 0; c < attempts; c++) {
             GripperCycles.Cycle cycle = cycles.get(c);
-            addPre(grasp, cursor, cycle.closeStart(), spans);
-            int end = Math.min(n, Math.max(cycle.closeStart() + 1, cycle.openEnd()));
-            spans.add(new Span(grasp, cycle.closeStart(), end, SpanStatus.INCOMPLETE));
+            // a closing found to start before the previous attempt finished opening starts where that one ended
+            int start = Math.min(Math.max(cursor, cycle.closeStart()), n - 1);
+            addPre(grasp, cursor, start, spans);
+            int end = Math.min(n, Math.max(start + 1, cycle.openEnd()));
+            spans.add(new Span(grasp, start, end, SpanStatus.INCOMPLETE));
             cursor = end;
         }
         if (main < 0) {
             absentFrom(grasp + 1, spans);
             return new Result(
+                    plan,
                     spans,
                     TaskOutcome.FAILURE,
                     String.format(
                             Locale.ROOT, "every grasp (%d) closed on nothing: the gripper shut completely", attempts));
         }
         GripperCycles.Cycle held = cycles.get(main);
-        addPre(grasp, cursor, held.closeStart(), spans);
+        int contact = Math.min(Math.max(cursor, held.closeStart()), n - 1);
+        addPre(grasp, cursor, contact, spans);
+        boolean reopened = held.reopened(n);
+        // The grasp ends where the arm moves again with the object (it leaves the table), after the fingers closed.
+        int bound = Math.min(n, reopened ? held.openStart() : n);
+        int limit = Math.min(n, held.closeEnd() + 1 + Math.max(2 * minFrames, 1)) + n / 4;
         int graspEnd = held.closeEnd() + 1;
-        int limit = Math.min(n, held.closeEnd() + 1 + Math.max(2 * minFrames, 1));
-        while (graspEnd < Math.min(n - 1, held.openStart()) && motion[graspEnd] <= still && graspEnd < limit + n / 4) {
+        while (graspEnd < bound && motion[graspEnd] <= still && graspEnd < limit) {
             graspEnd++;
         }
-        graspEnd = Math.max(held.closeStart() + 1, Math.min(graspEnd, Math.min(n, held.openStart())));
-        spans.add(new Span(grasp, held.closeStart(), graspEnd, SpanStatus.COMPLETED));
+        if (graspEnd >= n - 1 && !reopened) {
+            // still closing, or closed with the arm not yet moving, when the recording stops
+            spans.add(new Span(grasp, contact, n, SpanStatus.INCOMPLETE));
+            absentFrom(grasp + 1, spans);
+            return new Result(
+                    plan,
+                    spans,
+                    TaskOutcome.UNFINISHED,
+                    String.format(
+                            Locale.ROOT,
+                            "the episode ends during the grasp that started at frame %d, before the object was lifted",
+                            frames.frameIndex()[contact]));
+        }
+        graspEnd = Math.max(contact + 1, Math.min(graspEnd, Math.min(n - 1, bound)));
+        spans.add(new Span(grasp, contact, graspEnd, SpanStatus.COMPLETED));
 
-        boolean reopened = held.reopened(n);
         int carryFrom = grasp + 1;
         int carryTo = release >= 0 ? release : (retreat > grasp ? retreat : verbs.size());
+        int carrySteps = carryTo - carryFrom;
+        boolean letGo = release >= 0 && verbs.get(release).equals("release");
+        boolean finalRelease = release == verbs.size() - 1;
         int carryEnd;
-        int releaseEnd;
+        int releaseEnd = -1;
+        boolean unfinished = false;
         if (release >= 0 && reopened) {
-            releaseEnd = Math.min(n, held.openEnd());
-            carryEnd = releaseStart(graspEnd, held.openStart(), carryTo - carryFrom);
-        } else {
+            // the carry went on into the release: it ended
+            releaseEnd = finalRelease ? n : Math.min(n, held.openEnd());
+            carryEnd = letGo
+                    ? Math.max(graspEnd + Math.max(1, carrySteps), Math.min(n - 1, held.openStart()))
+                    : releaseStart(graspEnd, held.openStart(), carrySteps);
+            carryEnd = Math.min(carryEnd, n - 1);
+        } else if (reopened) {
             // No release step: the carry (e.g. a lift) ends at the first pause after the grasp, and at the latest
             // where the gripper opens again or the arm comes to rest.
-            releaseEnd = -1;
-            int carryLimit = Math.min(restAfter(graspEnd), reopened ? held.openStart() : n);
+            int carryLimit = Math.min(restAfter(graspEnd), held.openStart());
             carryEnd = Math.max(graspEnd + 1, Math.min(carryLimit, pauseAfter(graspEnd, carryLimit)));
+        } else {
+            // Held to the end: the carry finished only if the arm then came to rest holding the object (at a height
+            // above where it was grasped, where the state has one) and stayed so to the end.
+            int rest = restAfter(graspEnd);
+            boolean heldStill = rest < n && n - rest >= restFrames && rest > graspEnd && raisedAt(graspEnd, rest);
+            unfinished = !heldStill;
+            carryEnd = heldStill ? rest : n;
         }
-        int[] cuts = carryCuts(graspEnd, carryEnd, carryTo - carryFrom, release >= 0 && reopened);
+        carryEnd = Math.max(carryEnd, Math.min(n, graspEnd + Math.max(1, carrySteps)));
+        int[] cuts = carryCuts(graspEnd, carryEnd, carrySteps, release >= 0 && reopened);
         int drop = held.slipAt() >= 0 && held.slipAt() < (release >= 0 && reopened ? held.openStart() : carryEnd)
                 ? held.slipAt()
                 : -1;
         for (int k = carryFrom; k < carryTo; k++) {
-            int from = cuts[k - carryFrom];
-            int to = cuts[k - carryFrom + 1];
+            int from = Math.min(cuts[k - carryFrom], n - 1);
+            int to = Math.min(n, Math.max(from + 1, cuts[k - carryFrom + 1]));
             boolean failed = drop >= 0 && drop < to;
-            spans.add(new Span(k, from, Math.max(from + 1, to), failed ? SpanStatus.INCOMPLETE : SpanStatus.COMPLETED));
+            boolean cutOff = unfinished && k == carryTo - 1;
+            spans.add(new Span(k, from, to, failed || cutOff ? SpanStatus.INCOMPLETE : SpanStatus.COMPLETED));
         }
-        TaskOutcome outcome = TaskOutcome.SUCCESS;
-        String evidence;
+        Vocabulary.Plan used = plan;
+        boolean dropRelease = false;
         if (release >= 0) {
             if (reopened) {
+                int from = Math.min(carryEnd, n - 1);
                 spans.add(new Span(
                         release,
-                        carryEnd,
-                        Math.max(carryEnd + 1, releaseEnd),
+                        from,
+                        Math.min(n, Math.max(from + 1, releaseEnd)),
                         drop >= 0 ? SpanStatus.INCOMPLETE : SpanStatus.COMPLETED));
+            } else if (plan.isOptional(release) && !unfinished && drop < 0) {
+                dropRelease = true; // held at the end, and letting go was optional
             } else {
                 spans.add(new Span(release, n, n, SpanStatus.ABSENT));
             }
         }
         int after = release >= 0 && reopened ? releaseEnd : carryEnd;
         if (retreat > grasp) {
-            if (after < n) {
+            if (after < n && !unfinished) {
                 int rest = Math.max(after + 1, restAfter(after));
                 spans.add(new Span(retreat, after, Math.min(n, rest), SpanStatus.COMPLETED));
             } else {
                 spans.add(new Span(retreat, n, n, SpanStatus.ABSENT));
             }
         }
+        if (dropRelease) {
+            used = plan.without(release);
+            List<Span> renumbered = new ArrayList<>();
+            for (Span span : spans) {
+                renumbered.add(
+                        span.planIndex() > release
+                                ? new Span(span.planIndex() - 1, span.from(), span.to(), span.status())
+                                : span);
+            }
+            spans = renumbered;
+        }
+        TaskOutcome outcome = TaskOutcome.SUCCESS;
+        String evidence;
         if (drop >= 0) {
             outcome = TaskOutcome.FAILURE;
             evidence = String.format(
                     Locale.ROOT,
                     "the fingers closed further at frame %d while carrying: the object slipped out",
                     frames.frameIndex()[drop]);
-        } else if (release >= 0 && !reopened) {
+        } else if (unfinished) {
+            outcome = TaskOutcome.UNFINISHED;
+            evidence = String.format(
+                    Locale.ROOT,
+                    "the episode ends with the object in the hand and the arm not at rest (grasped at frame %d): the"
+                            + " %s had not finished",
+                    frames.frameIndex()[contact],
+                    verbs.get(carryTo - 1 >= carryFrom ? carryTo - 1 : grasp));
+        } else if (release >= 0 && !reopened && !dropRelease) {
             outcome = TaskOutcome.FAILURE;
             evidence = "the gripper never opened again: the object was not put down";
         } else {
             evidence = String.format(
                     Locale.ROOT,
                     "grasp at frame %d held an object%s%s",
-                    frames.frameIndex()[held.closeStart()],
-                    release >= 0
+                    frames.frameIndex()[contact],
+                    release >= 0 && reopened
                             ? String.format(
                                     Locale.ROOT,
                                     ", released at frame %d",
                                     frames.frameIndex()[Math.min(n - 1, held.openStart())])
-                            : "",
+                            : dropRelease ? ", still held, at rest, at the end" : "",
                     attempts > 0 ? String.format(Locale.ROOT, " after %d missed grasp(s)", attempts) : "");
         }
         spans.sort(java.util.Comparator.comparingInt(Span::from));
-        return new Result(spans, outcome, evidence);
+        return new Result(used, spans, outcome, evidence);
+    }
+
+    /** Whether the arm moves in the segment's last {@code restFrames} frames. */
+    private boolean movingAtEnd() {
+        for (int i = Math.max(0, n - restFrames); i < n; i++) {
+            if (motion[i] > still) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** With a height signal, whether the object rests above where it was grasped; without one, always. */
+    private boolean raisedAt(int grasped, int rest) {
+        if (height < 0) {
+            return true;
+        }
+        double[] z = heights();
+        double top = Double.NEGATIVE_INFINITY;
+        for (int i = grasped; i < n; i++) {
+            top = Math.max(top, z[i]);
+        }
+        double rise = top - z[grasped];
+        return rise > 0 && z[rest] - z[grasped] > 0.5 * rise;
     }
 
     /** The steps before the grasp (usually one reach) over [from, to). */
@@ -168,6 +270,7 @@ final class GraspSegmenter {
         if (grasp == 0) {
             return;
         }
+        from = Math.min(from, n - 1);
         int end = Math.max(from + 1, to);
         for (int k = 0; k < grasp; k++) {
             int a = from + (int) ((long) (end - from) * k / grasp);

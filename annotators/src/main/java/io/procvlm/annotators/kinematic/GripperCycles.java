@@ -39,7 +39,30 @@ final class GripperCycles {
         }
     }
 
+    /** How far above its held level (in normalised range) the hand must open for the opening to have started. */
+    static final double DEPART = 0.05;
+
     private GripperCycles() {}
+
+    /**
+     * Where the opening that crosses {@link #OPENED} at {@code crossing} started: the last position before it at which
+     * the hand was still within {@link #DEPART} of its lowest level over the hold's last {@code window} samples (from
+     * {@code holdStart} at the earliest). A held hand creeps (the grip settles, the controller drifts), so walking back
+     * along a monotone rise would run into the hold; the departure from the held level does not.
+     */
+    private static int departure(double[] g, int crossing, int holdStart, int window) {
+        int from = Math.max(Math.min(holdStart, crossing - 1), crossing - window);
+        from = Math.max(0, from);
+        double floor = Double.POSITIVE_INFINITY;
+        for (int i = from; i < crossing; i++) {
+            floor = Math.min(floor, g[i]);
+        }
+        int start = crossing - 1;
+        while (start > from && g[start] > floor + DEPART) {
+            start--;
+        }
+        return Math.max(0, start);
+    }
 
     /**
      * How far a monotone motion through position {@code at} extends in {@code step} direction (-1 back, +1 forward):
@@ -98,7 +121,7 @@ final class GripperCycles {
                 closeEnd = extent(g, i, 1, -1, n - 1, maxFlat, tiny);
                 closed = true;
             } else if (closed && g[i] > OPENED) {
-                int start = extent(g, i, -1, 1, closeEnd + 1, maxFlat, tiny);
+                int start = departure(g, i, closeEnd + 1, 8 * maxFlat);
                 int end = extent(g, i, 1, 1, n - 1, maxFlat, tiny);
                 raw.add(new int[] {closeStart, closeEnd, start, end + 1});
                 closed = false;

@@ -44,9 +44,15 @@ import java.util.regex.Pattern;
 public final class KinematicAnnotator implements SubtaskAnnotator {
     public static final String ID = "kinematic";
     /** Bumped whenever the algorithm changes what it outputs (part of the fingerprint). */
-    static final String VERSION = "1";
+    static final String VERSION = "2";
 
     private static final Pattern HEIGHT = Pattern.compile("(?:^|[^a-z])(?:z|height|pos_z|eef_z|ee_z)(?:[^a-z]|$)");
+
+    /**
+     * How long the arm must stay at rest, holding, up to the end of a segment for a carry that no later step follows
+     * to count as finished (the object held still), rather than cut off mid-motion.
+     */
+    static final double REST_SECONDS = 1.0;
 
     private final Vocabulary vocabulary;
     private final double minSubtaskSeconds;
@@ -75,13 +81,14 @@ public final class KinematicAnnotator implements SubtaskAnnotator {
         List<String> signals = new ArrayList<>();
         double[] visual = VisualActivity.of(frames.flow(), frames.frameDiff(), 0, n, 10);
         boolean hasVisual = EpisodeFrames.hasValues(frames.flow()) || EpisodeFrames.hasValues(frames.frameDiff());
-        boolean hasState = EpisodeFrames.hasValues(frames.stateSpeed());
-        boolean hasGripper = EpisodeFrames.hasValues(frames.gripper()) && Series.varies(frames.gripper(), 1e-3);
+        Hands hands = Hands.of(input.ref().columns(), frames);
+        boolean hasState = EpisodeFrames.hasValues(hands.armSpeed());
+        boolean hasGripper = EpisodeFrames.hasValues(hands.opening()) && Series.varies(hands.opening(), 1e-3);
         int window = Math.max(1, (int) Math.round(0.2 * fps)) | 1;
-        double[] motion = Series.smooth(hasState ? frames.stateSpeed() : visual, window);
+        double[] motion = Series.smooth(hasState ? hands.armSpeed() : visual, window);
         double still = 0.15 * Series.percentile(motion, 90);
         if (hasState) {
-            signals.add("state-speed");
+            signals.add(hands.fromNames() ? "arm-speed" : "state-speed");
         }
         if (hasVisual) {
             signals.add("flow");
@@ -90,20 +97,23 @@ public final class KinematicAnnotator implements SubtaskAnnotator {
 
         Result result;
         if (hasGripper && plan.verbs().contains("grasp")) {
-            signals.add(0, "gripper");
+            signals.add(0, hands.side().isEmpty() ? "gripper" : "hand:" + hands.side());
             int height = heightDimension(input.ref().columns().stateNames(), frames);
             if (height >= 0) {
                 signals.add("height:" + input.ref().columns().stateNames().get(height));
             }
-            result = new GraspSegmenter(plan, frames, motion, still, height, minFrames).run();
+            int rest = Math.max(minFrames, (int) Math.round(REST_SECONDS * fps));
+            result = new GraspSegmenter(plan, frames, hands.opening(), motion, still, height, minFrames, rest).run();
         } else {
             result = motionSegments(plan, n, motion, still, minFrames, hasState, hasGripper);
         }
 
+        plan = result.plan();
         List<SubtaskSpan> spans = new ArrayList<>();
+        long endOfFrames = frames.frameIndex()[n - 1] + 1;
         for (Span span : result.spans()) {
-            long start = frames.frameIndex()[span.from()];
-            long end = span.to() >= n ? frames.frameIndex()[n - 1] + 1 : frames.frameIndex()[span.to()];
+            long start = span.from() >= n ? endOfFrames : frames.frameIndex()[Math.max(0, span.from())];
+            long end = span.to() >= n ? endOfFrames : frames.frameIndex()[Math.max(0, span.to())];
             spans.add(new SubtaskSpan(
                     span.planIndex(),
                     plan.labels().get(span.planIndex()),
@@ -131,7 +141,8 @@ public final class KinematicAnnotator implements SubtaskAnnotator {
     /** A span in positions; {@code to} is exclusive. */
     record Span(int planIndex, int from, int to, SpanStatus status) {}
 
-    record Result(List<Span> spans, TaskOutcome outcome, String evidence) {}
+    /** The spans found and the plan they refer to (the vocabulary's, less optional steps the episode left out). */
+    record Result(Vocabulary.Plan plan, List<Span> spans, TaskOutcome outcome, String evidence) {}
 
     /** Segments from motion alone: stretches between pauses, merged or split to the plan's length. */
     static Result motionSegments(
@@ -210,7 +221,7 @@ public final class KinematicAnnotator implements SubtaskAnnotator {
                 ? "no grasp in the plan: segments from motion pauses; the outcome cannot be judged from kinematics"
                 : (hasState ? "no gripper signal" : "video only (no state columns)")
                         + ": segments from motion pauses; the outcome cannot be judged without a gripper signal";
-        return new Result(spans, TaskOutcome.UNKNOWN, evidence);
+        return new Result(plan, spans, TaskOutcome.UNKNOWN, evidence);
     }
 
     private static int length(int[] interval) {

@@ -79,9 +79,15 @@ final class TestKinematicAnnotator {
                             .map(s -> s.verb() + "[" + s.startFrame() + "," + s.endFrame() + ")")
                             .toList());
             assertThat(annotation.plan())
-                    .containsExactly("reach the yellow bottle", "grasp the yellow bottle", "lift the yellow bottle");
-            assertThat(annotation.signals()).contains("gripper", "state-speed");
-            assertThat(annotation.spans()).extracting(SubtaskSpan::verb).contains("reach", "grasp", "lift");
+                    .containsExactly(
+                            "reach the yellow bottle",
+                            "grasp the yellow bottle",
+                            "lift the yellow bottle",
+                            "release the yellow bottle");
+            assertThat(annotation.signals()).contains("hand:right", "arm-speed");
+            assertThat(annotation.spans())
+                    .extracting(SubtaskSpan::verb)
+                    .containsExactly("reach", "grasp", "lift", "release");
             for (int i = 1; i < annotation.spans().size(); i++) {
                 assertThat(annotation.spans().get(i).startFrame())
                         .isGreaterThanOrEqualTo(annotation.spans().get(i - 1).startFrame());

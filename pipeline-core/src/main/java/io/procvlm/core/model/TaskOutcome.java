@@ -6,6 +6,8 @@ import java.util.Locale;
 public enum TaskOutcome {
     SUCCESS,
     FAILURE,
+    /** The recording stops before the task could be finished (cut off mid-task): not a success, and not done. */
+    UNFINISHED,
     UNKNOWN;
 
     public String id() {

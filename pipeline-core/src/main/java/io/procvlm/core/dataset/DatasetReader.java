@@ -37,6 +37,14 @@ public interface DatasetReader {
      */
     DatasetScan scan(DatasetId id, DatasetFiles files, String explicitCamera, CameraRules rules);
 
+    /**
+     * The dataset's own name when its folder's name does not say it (e.g. a TFDS version folder {@code 1.0.0} named by
+     * its {@code dataset_info.json}), or empty to use the folder's name. Used only when the dataset entry names no id.
+     */
+    default Optional<String> datasetName(DatasetFiles files, String folderName) {
+        return Optional.empty();
+    }
+
     /** Reads episodes of this reader's formats inside Spark tasks. */
     EpisodeReader episodes();
 }

@@ -63,8 +63,11 @@ public final class DatasetReaders {
                     "Dataset " + spec.path() + " was declared as format '" + spec.format() + "' but its metadata says "
                             + detected.id());
         }
-        DatasetId id =
-                spec.explicitId().map(DatasetId::new).orElseGet(() -> DatasetId.fromFolderName(folderName(root)));
+        String folder = folderName(root);
+        DatasetId id = spec.explicitId()
+                .map(DatasetId::new)
+                .orElseGet(() -> DatasetId.fromFolderName(
+                        reader.datasetName(files, folder).orElse(folder)));
         return reader.scan(id, files, spec.camera(), rules);
     }
 

@@ -26,6 +26,11 @@ public enum CoreErrorCode implements ErrorCodeSupplier {
     UNSUPPORTED_CODEBASE_VERSION(23, USER_ERROR),
     NO_CAMERA(24, USER_ERROR),
     CAMERA_NOT_FOUND(25, USER_ERROR),
+    /**
+     * Warning: a path template uses the other LeRobot version's variable name ({@code chunk_index} in a v2.x
+     * {@code data_path}/{@code video_path}, {@code episode_chunk} for a v3.0 file's chunk); read as the intended one.
+     */
+    PATH_TEMPLATE_VARIABLE_ALIAS(26, USER_ERROR),
 
     // episode level: these become quarantine reasons (or warnings)
     MISSING_VIDEO(40, USER_ERROR),
@@ -60,6 +65,13 @@ public enum CoreErrorCode implements ErrorCodeSupplier {
     TASK_TEXT_EMPTY(72, USER_ERROR),
     /** A folder the episode's files are listed from holds a symbolic link back to a folder above it. */
     SYMLINK_LOOP(73, USER_ERROR),
+    /**
+     * Warning: the episode's video range ends at its last frame's timestamp ({@code to_timestamp} inclusive, one frame
+     * short of LeRobot's exclusive end); the range is read one frame period further so every row gets its frame.
+     */
+    VIDEO_RANGE_INCLUSIVE(74, USER_ERROR),
+    /** Warning: an RLDS episode stored as one record whose last step is not {@code is_last} (a truncated episode). */
+    EPISODE_NOT_TERMINATED(75, USER_ERROR),
 
     // outside the process
     STORAGE_IO(100, EXTERNAL),

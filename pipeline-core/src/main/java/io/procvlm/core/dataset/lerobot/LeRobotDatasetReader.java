@@ -2,7 +2,9 @@ package io.procvlm.core.dataset.lerobot;
 
 import static io.procvlm.core.error.CoreErrorCode.DATASET_METADATA_INVALID;
 import static io.procvlm.core.error.CoreErrorCode.MISSING_VIDEO;
+import static io.procvlm.core.error.CoreErrorCode.PATH_TEMPLATE_VARIABLE_ALIAS;
 import static io.procvlm.core.error.CoreErrorCode.VIDEO_PATH_TEMPLATE_MISMATCH;
+import static io.procvlm.core.error.CoreErrorCode.VIDEO_RANGE_INCLUSIVE;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -76,10 +78,11 @@ public final class LeRobotDatasetReader {
                     "meta/info.json declares video feature " + camera.key() + " but has no 'video_path'");
         }
         FrameColumns columns = frameColumns(info);
+        Aliases aliases = aliases(info, camera, problems);
         List<RawEpisode> rawEpisodes = info.format() == DatasetFormat.LEROBOT_V3_0
-                ? readEpisodesV3(files, info, camera, problems)
-                : readEpisodesV2(files, info, problems);
-        List<EpisodeRef> episodes = resolve(id, files, info, camera, columns, rawEpisodes);
+                ? readEpisodesV3(files, info, camera, aliases, problems)
+                : readEpisodesV2(files, info, aliases, problems);
+        List<EpisodeRef> episodes = resolve(id, files, info, camera, columns, aliases, rawEpisodes);
         return new DatasetScan(
                 id,
                 files.root(),
@@ -99,6 +102,68 @@ public final class LeRobotDatasetReader {
             throw new PipelineException(
                     DATASET_METADATA_INVALID, "Cannot read " + LeRobotInfo.INFO_PATH + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Path template variables read under the other LeRobot version's name. Real v2.1 datasets write v3.0's
+     * {@code {chunk_index}} in {@code data_path}/{@code video_path} where v2.x means the episode's chunk ({@code
+     * {episode_chunk}}); a v3.0 template addressing files by {@code {file_index}} with v2.x's {@code {episode_chunk}}
+     * means the file's chunk ({@code {chunk_index}}). Each alias is a dataset warning {@code
+     * PATH_TEMPLATE_VARIABLE_ALIAS}.
+     *
+     * @param chunkIndexIsEpisodeChunk v2.x: {@code chunk_index} renders the episode's chunk
+     * @param episodeChunkIsChunkIndex v3.0: {@code episode_chunk} renders the file's {@code chunk_index}
+     */
+    record Aliases(boolean chunkIndexIsEpisodeChunk, boolean episodeChunkIsChunkIndex) {}
+
+    static Aliases aliases(LeRobotInfo info, CameraChoice camera, List<Problem> problems) {
+        Map<String, String> templates = new LinkedHashMap<>();
+        templates.put("data_path", info.dataPath());
+        if (camera.storage() == CameraStorage.VIDEO && info.videoPath() != null) {
+            templates.put("video_path", info.videoPath());
+        }
+        boolean v3 = info.format() == DatasetFormat.LEROBOT_V3_0;
+        boolean chunkIndex = false;
+        boolean episodeChunk = false;
+        for (Map.Entry<String, String> template : templates.entrySet()) {
+            Set<String> names = PythonFormat.names(template.getValue());
+            if (!v3 && names.contains("chunk_index") && !names.contains("file_index")) {
+                chunkIndex = true;
+                problems.add(Problem.warning(
+                        PATH_TEMPLATE_VARIABLE_ALIAS.name(),
+                        "meta/info.json '" + template.getKey() + "' '" + template.getValue() + "' uses {chunk_index}"
+                                + " (LeRobot v3.0's name) in a " + info.format().id()
+                                + " dataset; read as {episode_chunk}, the episode's chunk"));
+            }
+            if (v3
+                    && names.contains("episode_chunk")
+                    && names.contains("file_index")
+                    && !names.contains("chunk_index")
+                    && !names.contains("episode_index")) {
+                episodeChunk = true;
+                problems.add(Problem.warning(
+                        PATH_TEMPLATE_VARIABLE_ALIAS.name(),
+                        "meta/info.json '" + template.getKey() + "' '" + template.getValue() + "' uses"
+                                + " {episode_chunk} (LeRobot v2.x's name) with {file_index} in a v3.0 dataset; read"
+                                + " as {chunk_index}, the file's chunk"));
+            }
+        }
+        return new Aliases(chunkIndex, episodeChunk);
+    }
+
+    /** The v2.x template values of an episode (and, with the alias, {@code chunk_index} = its chunk). */
+    private static Map<String, Object> v2Values(long index, LeRobotInfo info, Aliases aliases, String cameraKey) {
+        Map<String, Object> values = new HashMap<>();
+        long chunk = index / info.chunksSize();
+        values.put("episode_chunk", chunk);
+        values.put("episode_index", index);
+        if (cameraKey != null) {
+            values.put("video_key", cameraKey);
+        }
+        if (aliases.chunkIndexIsEpisodeChunk()) {
+            values.put("chunk_index", chunk);
+        }
+        return values;
     }
 
     static FrameColumns frameColumns(LeRobotInfo info) {
@@ -138,7 +203,8 @@ public final class LeRobotDatasetReader {
             double fromTimestamp,
             double toTimestamp) {}
 
-    private static List<RawEpisode> readEpisodesV2(DatasetFiles files, LeRobotInfo info, List<Problem> problems) {
+    private static List<RawEpisode> readEpisodesV2(
+            DatasetFiles files, LeRobotInfo info, Aliases aliases, List<Problem> problems) {
         Map<Long, String> tasksByIndex = readTasksJsonl(files, problems);
         String episodesPath = "meta/episodes.jsonl";
         if (!files.exists(episodesPath)) {
@@ -180,9 +246,7 @@ public final class LeRobotDatasetReader {
                     tasks.add(tasksByIndex.get(node.get("task_index").asLong()));
                 }
                 long length = node.path("length").asLong(-1);
-                long chunk = index / info.chunksSize();
-                Map<String, Object> values = Map.of("episode_chunk", chunk, "episode_index", index);
-                String dataPath = render(info.dataPath(), values, "data_path");
+                String dataPath = render(info.dataPath(), v2Values(index, info, aliases, null), "data_path");
                 if (episodes.containsKey(index)) {
                     problems.add(Problem.warning(
                             "METADATA_DUPLICATE_EPISODE",
@@ -249,7 +313,7 @@ public final class LeRobotDatasetReader {
     }
 
     private static List<RawEpisode> readEpisodesV3(
-            DatasetFiles files, LeRobotInfo info, CameraChoice camera, List<Problem> problems) {
+            DatasetFiles files, LeRobotInfo info, CameraChoice camera, Aliases aliases, List<Problem> problems) {
         List<String> metaFiles = files.listFiles("meta/episodes", name -> name.endsWith(".parquet"));
         if (metaFiles.isEmpty()) {
             throw new PipelineException(
@@ -299,15 +363,16 @@ public final class LeRobotDatasetReader {
                             }
                         }
                         long length = GroupValues.isPresent(row, "length") ? GroupValues.integer(row, "length") : -1;
+                        long dataChunk = GroupValues.integer(row, "data/chunk_index");
                         Map<String, Object> dataValues = Map.of(
                                 "chunk_index",
-                                GroupValues.integer(row, "data/chunk_index"),
+                                dataChunk,
                                 "file_index",
                                 GroupValues.integer(row, "data/file_index"),
                                 "episode_index",
                                 index,
                                 "episode_chunk",
-                                index / info.chunksSize());
+                                aliases.episodeChunkIsChunkIndex() ? dataChunk : index / info.chunksSize());
                         String dataPath = render(info.dataPath(), dataValues, "data_path");
                         long from = GroupValues.isPresent(row, "dataset_from_index")
                                 ? GroupValues.integer(row, "dataset_from_index")
@@ -323,12 +388,18 @@ public final class LeRobotDatasetReader {
                         double fromTimestamp = 0;
                         double toTimestamp = Double.NaN;
                         if (hasVideo) {
+                            long videoChunk = GroupValues.integer(row, videoPrefix + "chunk_index");
                             Map<String, Object> videoValues = Map.of(
-                                    "video_key", camera.key(),
-                                    "chunk_index", GroupValues.integer(row, videoPrefix + "chunk_index"),
-                                    "file_index", GroupValues.integer(row, videoPrefix + "file_index"),
-                                    "episode_index", index,
-                                    "episode_chunk", index / info.chunksSize());
+                                    "video_key",
+                                    camera.key(),
+                                    "chunk_index",
+                                    videoChunk,
+                                    "file_index",
+                                    GroupValues.integer(row, videoPrefix + "file_index"),
+                                    "episode_index",
+                                    index,
+                                    "episode_chunk",
+                                    aliases.episodeChunkIsChunkIndex() ? videoChunk : index / info.chunksSize());
                             videoPath = render(info.videoPath(), videoValues, "video_path");
                             fromTimestamp = GroupValues.number(row, videoPrefix + "from_timestamp");
                             toTimestamp = GroupValues.number(row, videoPrefix + "to_timestamp");
@@ -395,6 +466,7 @@ public final class LeRobotDatasetReader {
             LeRobotInfo info,
             CameraChoice camera,
             FrameColumns columns,
+            Aliases aliases,
             List<RawEpisode> rawEpisodes) {
         LeRobotFeature cameraFeature = info.features().get(camera.key());
         boolean video = camera.storage() == CameraStorage.VIDEO;
@@ -424,13 +496,7 @@ public final class LeRobotDatasetReader {
             if (video) {
                 String expected = raw.videoPath() != null
                         ? raw.videoPath()
-                        : render(
-                                info.videoPath(),
-                                Map.of(
-                                        "episode_chunk", raw.index() / info.chunksSize(),
-                                        "episode_index", raw.index(),
-                                        "video_key", camera.key()),
-                                "video_path");
+                        : render(info.videoPath(), v2Values(raw.index(), info, aliases, camera.key()), "video_path");
                 String actual = expected;
                 if (videoFiles.contains(expected)) {
                     templateMatches++;
@@ -446,10 +512,28 @@ public final class LeRobotDatasetReader {
                         missing.add(episodes.size());
                     }
                 }
+                double toTimestamp = raw.toTimestamp();
+                if (inclusiveEnd(raw, info.fps())) {
+                    toTimestamp = raw.toTimestamp() + 1.0 / info.fps();
+                    problems.add(Problem.warning(
+                            VIDEO_RANGE_INCLUSIVE.name(),
+                            String.format(
+                                    java.util.Locale.ROOT,
+                                    "%s from_timestamp %.4f to_timestamp %.4f spans %d frame periods at %s fps for %d"
+                                            + " rows: to_timestamp is the last frame's time (inclusive); read up to"
+                                            + " %.4f",
+                                    camera.key(),
+                                    raw.fromTimestamp(),
+                                    raw.toTimestamp(),
+                                    Math.round((raw.toTimestamp() - raw.fromTimestamp()) * info.fps()),
+                                    info.fps(),
+                                    declaredRows(raw),
+                                    toTimestamp)));
+                }
                 segment = new VideoSegment(
                         actual,
                         raw.fromTimestamp(),
-                        raw.toTimestamp(),
+                        toTimestamp,
                         cameraFeature.videoCodec(),
                         cameraFeature.width(),
                         cameraFeature.height());
@@ -489,6 +573,29 @@ public final class LeRobotDatasetReader {
             episodes.set(position, ref.withProblems(problems));
         }
         return episodes;
+    }
+
+    /**
+     * Whether the episode's {@code to_timestamp} is its last frame's time rather than one frame past it (LeRobot's
+     * exclusive end): the range spans one frame period fewer than the rows the metadata declares ({@code length}, else
+     * {@code dataset_to_index - dataset_from_index}), within half a frame period. Read as exclusive, the last row would
+     * get no frame. Extending such an end by one frame period never reaches the next episode's first frame, which
+     * starts one frame period after this episode's last.
+     */
+    static boolean inclusiveEnd(RawEpisode raw, double fps) {
+        long rows = declaredRows(raw);
+        if (Double.isNaN(raw.toTimestamp()) || rows < 2 || !(fps > 0)) {
+            return false;
+        }
+        double span = (raw.toTimestamp() - raw.fromTimestamp()) * fps;
+        return Math.abs(span - (rows - 1)) < 0.5;
+    }
+
+    private static long declaredRows(RawEpisode raw) {
+        if (raw.length() >= 0) {
+            return raw.length();
+        }
+        return raw.fromIndex() >= 0 ? raw.toIndex() - raw.fromIndex() : -1;
     }
 
     /** Finds the episode's file under another layout: same file name, in a folder named after the camera. */

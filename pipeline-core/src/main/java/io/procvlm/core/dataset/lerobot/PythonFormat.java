@@ -59,6 +59,31 @@ public final class PythonFormat {
         return out.toString();
     }
 
+    /** The placeholder names {@code template} uses, in order of first use (escaped braces are not placeholders). */
+    public static java.util.Set<String> names(String template) {
+        requireNonNull(template, "template is null");
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        int i = 0;
+        while (i < template.length()) {
+            char c = template.charAt(i);
+            if (c == '{' && i + 1 < template.length() && template.charAt(i + 1) == '{') {
+                i += 2;
+            } else if (c == '{') {
+                int end = template.indexOf('}', i);
+                if (end < 0) {
+                    break;
+                }
+                String field = template.substring(i + 1, end);
+                int colon = field.indexOf(':');
+                names.add(colon >= 0 ? field.substring(0, colon) : field);
+                i = end + 1;
+            } else {
+                i++;
+            }
+        }
+        return names;
+    }
+
     private static String format(Object value, String spec, String template) {
         if (spec.isEmpty()) {
             return String.valueOf(value);

@@ -1,9 +1,12 @@
 package io.procvlm.core.dataset.rlds;
 
 import static io.procvlm.core.error.CoreErrorCode.DATASET_METADATA_INVALID;
+import static io.procvlm.core.error.CoreErrorCode.EPISODE_NOT_TERMINATED;
 import static io.procvlm.core.error.CoreErrorCode.RECORD_CHECKSUM_MISMATCH;
 import static io.procvlm.core.error.CoreErrorCode.RECORD_INVALID;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.procvlm.core.dataset.CameraRules;
 import io.procvlm.core.dataset.CameraSelector;
 import io.procvlm.core.dataset.DatasetReader;
@@ -40,6 +43,7 @@ import java.util.Optional;
 public final class RldsReader implements DatasetReader {
     public static final RldsReader INSTANCE = new RldsReader();
     static final double DEFAULT_FPS = 10.0;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private RldsReader() {}
 
@@ -75,9 +79,80 @@ public final class RldsReader implements DatasetReader {
     /** An episode found while scanning. */
     private record Found(String file, long from, long to, int steps, String task, List<Problem> problems) {}
 
+    /** How episodes lie in the records. */
+    enum Layout {
+        /** features.json declares a top-level {@code steps} Dataset feature: every record is one episode (tfds). */
+        EPISODE_PER_RECORD,
+        /** features.json declares the step features at the top level: records are steps, episodes end at is_last. */
+        STEP_PER_RECORD,
+        /** No features.json: each record says (several steps from is_first: an episode; one step: a step). */
+        UNKNOWN
+    }
+
+    /**
+     * The layout declared by the dataset's {@code features.json} (TFDS' serialized FeaturesDict, both the current
+     * proto-JSON form {@code {"featuresDict": {"features": {"steps": {"pythonClassName":
+     * "...dataset_feature.Dataset"}}}}} and the older {@code {"type": ..., "content": {"features": ...}}} form).
+     */
+    static Layout layout(DatasetFiles files, List<Problem> problems) {
+        List<String> declared = files.listFiles("", name -> name.equals("features.json"));
+        if (declared.isEmpty()) {
+            return Layout.UNKNOWN;
+        }
+        String path = declared.get(0);
+        try {
+            JsonNode root = JSON.readTree(files.readAll(path, 16 * 1024 * 1024));
+            JsonNode features = root.path("featuresDict").path("features");
+            if (features.isMissingNode()) {
+                features = root.path("content").path("features");
+            }
+            if (!features.isObject()) {
+                problems.add(Problem.warning(
+                        "METADATA_UNREADABLE", path + " has no top-level FeaturesDict; episodes are found by is_last"));
+                return Layout.UNKNOWN;
+            }
+            JsonNode steps = features.path("steps");
+            if (steps.isMissingNode()) {
+                return Layout.STEP_PER_RECORD;
+            }
+            String type =
+                    steps.path("pythonClassName").asText(steps.path("type").asText(""));
+            return type.endsWith("Dataset") || steps.has("sequence")
+                    ? Layout.EPISODE_PER_RECORD
+                    : Layout.STEP_PER_RECORD;
+        } catch (IOException | RuntimeException e) {
+            problems.add(Problem.warning(
+                    "METADATA_UNREADABLE",
+                    "Cannot read " + path + " (" + e.getMessage() + "); episodes are found by is_last"));
+            return Layout.UNKNOWN;
+        }
+    }
+
+    /**
+     * A TFDS dataset opened at its version folder ({@code <name>/1.0.0/}) is named by {@code dataset_info.json}'s
+     * {@code name} instead of {@code 1.0.0}.
+     */
+    @Override
+    public Optional<String> datasetName(DatasetFiles files, String folderName) {
+        if (!folderName.matches("v?\\d+(\\.\\d+)*") || !files.exists("dataset_info.json")) {
+            return Optional.empty();
+        }
+        try {
+            String name = JSON.readTree(files.readAll("dataset_info.json", 16 * 1024 * 1024))
+                    .path("name")
+                    .asText("")
+                    .strip();
+            return name.isEmpty() ? Optional.empty() : Optional.of(name);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     @Override
     public DatasetScan scan(DatasetId id, DatasetFiles files, String explicitCamera, CameraRules rules) {
         List<String> shards = shards(files);
+        List<Problem> datasetProblems = new ArrayList<>();
+        Layout layout = layout(files, datasetProblems);
         List<Found> found = new ArrayList<>();
         Map<String, CameraStorage> cameras = new LinkedHashMap<>();
         String prefix = null;
@@ -119,20 +194,22 @@ public final class RldsReader implements DatasetReader {
                         break;
                     }
                     lastOrdinal = record.ordinal();
-                    if (start < 0) {
-                        start = record.ordinal();
-                        steps = 0;
-                        task = "";
-                        problems = new ArrayList<>();
-                    }
-                    if (!record.valid()) {
-                        problems.add(
-                                Problem.error(RECORD_CHECKSUM_MISMATCH.name(), shard + " " + record.checksumProblem()));
-                    }
+                    Problem checksum = record.valid()
+                            ? null
+                            : Problem.error(RECORD_CHECKSUM_MISMATCH.name(), shard + " " + record.checksumProblem());
                     TfExample example;
                     try {
                         example = TfExample.parse(record.data());
                     } catch (IOException | RuntimeException e) {
+                        if (start < 0) {
+                            start = record.ordinal();
+                            steps = 0;
+                            task = "";
+                            problems = new ArrayList<>();
+                        }
+                        if (checksum != null) {
+                            problems.add(checksum);
+                        }
                         problems.add(Problem.error(
                                 RECORD_INVALID.name(),
                                 shard + " record " + record.ordinal() + " is not a tf.train.Example: "
@@ -170,11 +247,43 @@ public final class RldsReader implements DatasetReader {
                     String camera = cameras.isEmpty()
                             ? null
                             : cameras.keySet().iterator().next();
-                    steps += RldsSteps.stepCount(example, examplePrefix, camera);
+                    int count = RldsSteps.stepCount(example, examplePrefix, camera);
+                    // A record is a whole episode in the tfds layout (features.json: a top-level `steps` Dataset),
+                    // or when it holds several steps from the first one; is_last then only says whether the episode
+                    // was finished.
+                    boolean whole = layout == Layout.EPISODE_PER_RECORD
+                            || (layout == Layout.UNKNOWN && RldsSteps.holdsEpisode(example, examplePrefix, count));
+                    if (start >= 0 && (whole || RldsSteps.startsEpisode(example, examplePrefix))) {
+                        problems.add(Problem.warning(
+                                EPISODE_NOT_TERMINATED.name(),
+                                shard + " records " + start + " to " + (record.ordinal() - 1)
+                                        + " end without is_last: record " + record.ordinal()
+                                        + " starts the next episode (is_first); read as a truncated episode"));
+                        found.add(new Found(shard, start, record.ordinal(), steps, task, problems));
+                        start = -1;
+                    }
+                    if (start < 0) {
+                        start = record.ordinal();
+                        steps = 0;
+                        task = "";
+                        problems = new ArrayList<>();
+                    }
+                    if (checksum != null) {
+                        problems.add(checksum);
+                    }
+                    steps += count;
                     if (task.isEmpty()) {
                         task = RldsSteps.instruction(example, examplePrefix);
                     }
                     if (RldsSteps.endsEpisode(example, examplePrefix)) {
+                        found.add(new Found(shard, start, record.ordinal() + 1, steps, task, problems));
+                        start = -1;
+                    } else if (whole) {
+                        problems.add(Problem.warning(
+                                EPISODE_NOT_TERMINATED.name(),
+                                shard + " record " + record.ordinal() + " holds a whole episode of " + count
+                                        + " steps whose last step is not is_last (a truncated episode); read as it"
+                                        + " is"));
                         found.add(new Found(shard, start, record.ordinal() + 1, steps, task, problems));
                         start = -1;
                     }
@@ -214,6 +323,8 @@ public final class RldsReader implements DatasetReader {
         }
         List<String> metadata = new ArrayList<>(
                 files.listFiles("", name -> name.equals("dataset_info.json") || name.equals("features.json")));
+        datasetProblems.add(
+                0, Problem.warning("FPS_ASSUMED", "RLDS records no frame rate; assuming " + DEFAULT_FPS + " Hz"));
         return new DatasetScan(
                 id,
                 files.root(),
@@ -221,7 +332,7 @@ public final class RldsReader implements DatasetReader {
                 DEFAULT_FPS,
                 "",
                 camera,
-                List.of(Problem.warning("FPS_ASSUMED", "RLDS records no frame rate; assuming " + DEFAULT_FPS + " Hz")),
+                datasetProblems,
                 episodes,
                 ReaderSupport.snapshot(files, metadata, shards));
     }

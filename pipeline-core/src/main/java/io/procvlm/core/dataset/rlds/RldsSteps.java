@@ -38,6 +38,24 @@ final class RldsSteps {
         return images == null ? 0 : images.size();
     }
 
+    /** Whether the Example's first step starts an episode ({@code is_first} of its first step is set). */
+    static boolean startsEpisode(TfExample example, String prefix) {
+        Feature first = example.get(prefix + "is_first");
+        return first != null && first.ints() != null && first.ints().length > 0 && first.ints()[0] != 0;
+    }
+
+    /**
+     * Whether the Example holds a whole episode by itself (tfds' layout, when no features.json says so): several
+     * steps under {@code steps/}, the first of them {@code is_first} (or no {@code is_first} at all).
+     */
+    static boolean holdsEpisode(TfExample example, String prefix, int steps) {
+        if (!prefix.equals("steps/") || steps < 2) {
+            return false;
+        }
+        Feature first = example.get(prefix + "is_first");
+        return first == null || first.ints() == null || startsEpisode(example, prefix);
+    }
+
     /** Whether the Example's last step ends the episode: its {@code is_last}, or true when there is no {@code is_last}. */
     static boolean endsEpisode(TfExample example, String prefix) {
         Feature last = example.get(prefix + "is_last");

@@ -28,4 +28,11 @@ final class TestPythonFormat {
                 .hasMessageContaining("unsupported format spec '>5'");
         assertThatThrownBy(() -> PythonFormat.render("{a", Map.of("a", 1))).hasMessageContaining("Unclosed");
     }
+
+    @Test
+    void listsThePlaceholderNames() {
+        assertThat(PythonFormat.names("videos/chunk-{chunk_index:03d}/{video_key}/episode_{episode_index:06d}.mp4"))
+                .containsExactly("chunk_index", "video_key", "episode_index");
+        assertThat(PythonFormat.names("{{literal}}/{a}/{a:03d}")).containsExactly("a");
+    }
 }

@@ -116,7 +116,7 @@ final class TestRldsVariants {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static byte[] jpeg() {
+    static byte[] jpeg() {
         try (org.bytedeco.opencv.opencv_core.Mat mat = new org.bytedeco.opencv.opencv_core.Mat(
                         24,
                         32,

@@ -471,6 +471,116 @@ public final class FormatDatasetsWriter {
         writeTruth(root, episodes, List.of(0L, 1L, 2L));
     }
 
+    /**
+     * Like the debug copy of BridgeData that Octo's tests use (issue 14): the TFDS folder {@code <root>/bridge_dataset/
+     * 1.0.0/} with {@code dataset_info.json} (name {@code bridge_dataset}, splits train and val) and {@code
+     * features.json} (a top-level {@code steps} Dataset: one Example per episode), one shard per split holding {@code
+     * episodesPerSplit} episodes of {@code steps} steps each, four 64x64 JPEG cameras {@code image_0..3}, a 7-value
+     * state and action, and episodes truncated so that {@code is_last} is never set.
+     *
+     * @param withFeaturesJson write features.json (without it the layout must be inferred from the records)
+     * @return the version folder
+     */
+    public static Path writeBridgeLike(Path root, int episodesPerSplit, int steps, boolean withFeaturesJson)
+            throws IOException {
+        Path version = root.resolve("bridge_dataset/1.0.0");
+        Files.createDirectories(version);
+        Variant[] variants = Variant.values();
+        int[][] colors = {RED, GREEN, BLUE};
+        ObjectNode info = JSON.createObjectNode();
+        info.put("name", "bridge_dataset");
+        info.put("version", "1.0.0");
+        info.put("description", "BridgeData-like debug sample (procvlm test data): truncated episodes, 4 cameras.");
+        ArrayNode splits = info.putArray("splits");
+        int seed = 0;
+        for (String split : List.of("train", "val")) {
+            List<byte[]> records = new ArrayList<>();
+            for (int e = 0; e < episodesPerSplit; e++, seed++) {
+                Episode episode = Episode.of(
+                                variants[seed % variants.length], "block", colors[seed % colors.length], 1900 + seed, 2)
+                        .truncated(steps);
+                records.add(bridgeExample(episode));
+            }
+            writeTfRecords(version.resolve("bridge_dataset-" + split + ".tfrecord-00000-of-00001"), records, -1);
+            ObjectNode entry = splits.addObject();
+            entry.put("name", split);
+            entry.putArray("shardLengths").add(String.valueOf(episodesPerSplit));
+        }
+        Files.writeString(version.resolve("dataset_info.json"), PRETTY.writeValueAsString(info) + "\n");
+        if (withFeaturesJson) {
+            Files.writeString(version.resolve("features.json"), PRETTY.writeValueAsString(bridgeFeatures()) + "\n");
+        }
+        return version;
+    }
+
+    /** TFDS' features.json (proto-JSON form) of the bridge-like sample. */
+    private static ObjectNode bridgeFeatures() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("pythonClassName", "tensorflow_datasets.core.features.features_dict.FeaturesDict");
+        ObjectNode top = root.putObject("featuresDict").putObject("features");
+        ObjectNode steps = top.putObject("steps");
+        steps.put("pythonClassName", "tensorflow_datasets.core.features.dataset_feature.Dataset");
+        ObjectNode stepFeatures = steps.putObject("sequence").putObject("feature");
+        stepFeatures.put("pythonClassName", "tensorflow_datasets.core.features.features_dict.FeaturesDict");
+        ObjectNode fields = stepFeatures.putObject("featuresDict").putObject("features");
+        for (String flag : List.of("is_first", "is_last", "is_terminal")) {
+            fields.putObject(flag).put("pythonClassName", "tensorflow_datasets.core.features.scalar.Scalar");
+        }
+        fields.putObject("language_instruction")
+                .put("pythonClassName", "tensorflow_datasets.core.features.text_feature.Text");
+        fields.putObject("action").put("pythonClassName", "tensorflow_datasets.core.features.tensor_feature.Tensor");
+        ObjectNode observation = fields.putObject("observation");
+        observation.put("pythonClassName", "tensorflow_datasets.core.features.features_dict.FeaturesDict");
+        ObjectNode cameras = observation.putObject("featuresDict").putObject("features");
+        for (int c = 0; c < 4; c++) {
+            ObjectNode image = cameras.putObject("image_" + c);
+            image.put("pythonClassName", "tensorflow_datasets.core.features.image_feature.Image");
+            image.putObject("image").put("encodingFormat", "jpeg");
+        }
+        cameras.putObject("state").put("pythonClassName", "tensorflow_datasets.core.features.tensor_feature.Tensor");
+        return root;
+    }
+
+    /** One bridge-like episode as one Example: steps/..., is_first on the first step, is_last on none. */
+    private static byte[] bridgeExample(Episode episode) throws IOException {
+        int frames = episode.states().size();
+        List<List<byte[]>> cameras =
+                List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        render(episode, 64, 64, (i, bgr) -> {
+            cameras.get(0).add(encode(bgr, ".jpg"));
+            try (Mat flipped = new Mat()) {
+                org.bytedeco.opencv.global.opencv_core.flip(bgr, flipped, 1);
+                cameras.get(1).add(encode(flipped, ".jpg"));
+                org.bytedeco.opencv.global.opencv_core.flip(bgr, flipped, 0);
+                cameras.get(2).add(encode(flipped, ".jpg"));
+                org.bytedeco.opencv.global.opencv_core.flip(bgr, flipped, -1);
+                cameras.get(3).add(encode(flipped, ".jpg"));
+            }
+        });
+        float[] states = new float[frames * 7];
+        float[] actions = new float[frames * 7];
+        long[] first = new long[frames];
+        long[] last = new long[frames];
+        List<byte[]> language = new ArrayList<>();
+        for (int i = 0; i < frames; i++) {
+            System.arraycopy(episode.state(i), 0, states, i * 7, 4);
+            System.arraycopy(episode.action(i), 0, actions, i * 7, 4);
+            first[i] = i == 0 ? 1 : 0;
+            language.add(episode.task().getBytes(StandardCharsets.UTF_8));
+        }
+        Map<String, Object> features = new LinkedHashMap<>();
+        features.put("steps/action", actions);
+        features.put("steps/is_first", first);
+        features.put("steps/is_last", last);
+        features.put("steps/is_terminal", last);
+        features.put("steps/language_instruction", language);
+        for (int c = 0; c < 4; c++) {
+            features.put("steps/observation/image_" + c, cameras.get(c));
+        }
+        features.put("steps/observation/state", states);
+        return example(features);
+    }
+
     /** Malformed: one shard whose second episode record has a flipped data byte (its CRC32C no longer matches). */
     static void writeRldsMalformed(Path root) throws IOException {
         Episode episode = Episode.of(Variant.SUCCESS, "red block", RED, 1801, 3).truncated(12);

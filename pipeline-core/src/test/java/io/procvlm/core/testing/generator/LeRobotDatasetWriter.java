@@ -97,7 +97,37 @@ public final class LeRobotDatasetWriter {
             List<EpisodePlan> episodes,
             int v3DataFileFrames,
             int v3VideoFileFrames,
-            NativeLabels nativeLabels) {
+            NativeLabels nativeLabels,
+            java.util.Set<Quirk> quirks) {
+        public DatasetPlan(
+                String version,
+                boolean images,
+                VideoEncoder.Codec codec,
+                int width,
+                int height,
+                double fps,
+                boolean withState,
+                boolean withWristCamera,
+                List<EpisodePlan> episodes,
+                int v3DataFileFrames,
+                int v3VideoFileFrames,
+                NativeLabels nativeLabels) {
+            this(
+                    version,
+                    images,
+                    codec,
+                    width,
+                    height,
+                    fps,
+                    withState,
+                    withWristCamera,
+                    episodes,
+                    v3DataFileFrames,
+                    v3VideoFileFrames,
+                    nativeLabels,
+                    java.util.Set.of());
+        }
+
         public DatasetPlan(
                 String version,
                 boolean images,
@@ -124,6 +154,43 @@ public final class LeRobotDatasetWriter {
                     v3VideoFileFrames,
                     NativeLabels.NONE);
         }
+
+        /** This plan with the metadata quirks of real datasets. */
+        public DatasetPlan withQuirks(Quirk... more) {
+            java.util.Set<Quirk> all = java.util.EnumSet.noneOf(Quirk.class);
+            all.addAll(quirks);
+            all.addAll(List.of(more));
+            return new DatasetPlan(
+                    version,
+                    images,
+                    codec,
+                    width,
+                    height,
+                    fps,
+                    withState,
+                    withWristCamera,
+                    episodes,
+                    v3DataFileFrames,
+                    v3VideoFileFrames,
+                    nativeLabels,
+                    java.util.Set.copyOf(all));
+        }
+    }
+
+    /** Metadata quirks seen in real datasets (issue 14), written on purpose. */
+    public enum Quirk {
+        /**
+         * v3.0: {@code videos/<key>/to_timestamp} is the episode's last frame's timestamp, not one frame past it (a
+         * real dataset: 14.2 for 427 frames at 30 fps).
+         */
+        INCLUSIVE_TO_TIMESTAMP,
+        /** info.json declares {@code h264} whatever the video's codec (a real MPEG-4 Part 2 dataset does). */
+        DECLARE_H264,
+        /**
+         * v2.x: {@code data_path} and {@code video_path} use v3.0's {@code {chunk_index}} where v2.x has {@code
+         * {episode_chunk}}.
+         */
+        V2_CHUNK_INDEX_TEMPLATE
     }
 
     /** Subtask labels shipped with the dataset, made from the true phases. */
@@ -357,7 +424,10 @@ public final class LeRobotDatasetWriter {
                     meta.put("video_file", videoFile);
                     meta.put("from_timestamp", fromTimestamp);
                     framesInVideoFile += states.size();
-                    meta.put("to_timestamp", framesInVideoFile / plan.fps());
+                    int end = plan.quirks().contains(Quirk.INCLUSIVE_TO_TIMESTAMP)
+                            ? framesInVideoFile - 1
+                            : framesInVideoFile;
+                    meta.put("to_timestamp", end / plan.fps());
                 }
             } else {
                 ParquetFiles.write(
@@ -624,7 +694,7 @@ public final class LeRobotDatasetWriter {
                     "data_path",
                     v3
                             ? "data/chunk-{chunk_index:03d}/file-{file_index:03d}.parquet"
-                            : "data/chunk-{episode_chunk:03d}/episode_{episode_index:06d}.parquet");
+                            : "data/chunk-{" + v2Chunk() + ":03d}/episode_{episode_index:06d}.parquet");
             if (plan.images()) {
                 info.putNull("video_path");
             } else {
@@ -632,7 +702,7 @@ public final class LeRobotDatasetWriter {
                         "video_path",
                         v3
                                 ? "videos/{video_key}/chunk-{chunk_index:03d}/file-{file_index:03d}.mp4"
-                                : "videos/chunk-{episode_chunk:03d}/{video_key}/episode_{episode_index:06d}.mp4");
+                                : "videos/chunk-{" + v2Chunk() + ":03d}/{video_key}/episode_{episode_index:06d}.mp4");
             }
             ObjectNode features = info.putObject("features");
             if (plan.withState()) {
@@ -675,6 +745,10 @@ public final class LeRobotDatasetWriter {
             Files.writeString(root.resolve("meta/info.json"), PRETTY.writeValueAsString(info) + "\n");
         }
 
+        private String v2Chunk() {
+            return plan.quirks().contains(Quirk.V2_CHUNK_INDEX_TEMPLATE) ? "chunk_index" : "episode_chunk";
+        }
+
         private void camera(ObjectNode features, String key, int width, int height, String dtype) {
             ObjectNode feature = features.putObject(key);
             feature.put("dtype", dtype);
@@ -684,7 +758,7 @@ public final class LeRobotDatasetWriter {
                 ObjectNode info = feature.putObject("info");
                 info.put("video.height", height);
                 info.put("video.width", width);
-                info.put("video.codec", codecName(plan.codec()));
+                info.put("video.codec", plan.quirks().contains(Quirk.DECLARE_H264) ? "h264" : codecName(plan.codec()));
                 info.put("video.pix_fmt", "yuv420p");
                 info.put("video.is_depth_map", false);
                 info.put("video.fps", (int) plan.fps());

@@ -26,7 +26,14 @@ public final class GlobalOptions {
     @Option(
             names = {"-v", "--verbose"},
             scope = ScopeType.INHERIT,
-            description = "Print stack traces of failures.")
+            description = "Print stack traces of failures, those of INTERNAL quarantines included.")
+    void verbose(boolean value) {
+        verbose = value;
+        if (value) {
+            System.setProperty(io.procvlm.core.error.InternalFailures.VERBOSE_PROPERTY, "true");
+        }
+    }
+
     boolean verbose;
 
     @Option(

@@ -7,6 +7,7 @@ import io.procvlm.annotators.AnnotationResult;
 import io.procvlm.annotators.SubtaskAnnotator;
 import io.procvlm.core.episode.EpisodeFrames;
 import io.procvlm.core.error.CoreErrorCode;
+import io.procvlm.core.error.InternalFailures;
 import io.procvlm.core.error.PipelineException;
 import io.procvlm.core.manifest.EpisodeOutcome;
 import io.procvlm.core.manifest.StageReport;
@@ -192,9 +193,7 @@ public final class AnnotateStage {
                 return failed(
                         ref,
                         annotator,
-                        Problem.error(
-                                CoreErrorCode.INTERNAL.name(),
-                                where(ref, input) + "Unexpected failure annotating: " + e));
+                        InternalFailures.problem(where(ref, input) + "Unexpected failure annotating", e));
             }
         }
         return new Annotated(

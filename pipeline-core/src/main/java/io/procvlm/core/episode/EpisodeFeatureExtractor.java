@@ -1,12 +1,12 @@
 package io.procvlm.core.episode;
 
 import static io.procvlm.core.error.CoreErrorCode.FRAME_COUNT_MISMATCH;
-import static io.procvlm.core.error.CoreErrorCode.INTERNAL;
 import static java.util.Objects.requireNonNull;
 
 import io.procvlm.core.dataset.DatasetReaders;
 import io.procvlm.core.dataset.EpisodeReader;
 import io.procvlm.core.dataset.FrameTable;
+import io.procvlm.core.error.InternalFailures;
 import io.procvlm.core.error.PipelineException;
 import io.procvlm.core.features.FeaturesConfig;
 import io.procvlm.core.features.VisualChange;
@@ -124,7 +124,7 @@ public final class EpisodeFeatureExtractor implements java.io.Serializable {
         } catch (PipelineException e) {
             problems.add(Problem.error(e.errorCode().name(), e.getMessage()));
         } catch (RuntimeException e) {
-            problems.add(Problem.error(INTERNAL.name(), "Unexpected failure extracting features: " + e));
+            problems.add(InternalFailures.problem("Unexpected failure extracting features", e));
         }
         boolean quarantined = problems.stream().anyMatch(Problem::isError);
         EpisodeFeatures.Stats stats = new EpisodeFeatures.Stats(

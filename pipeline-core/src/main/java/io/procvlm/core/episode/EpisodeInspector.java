@@ -5,7 +5,6 @@ import static io.procvlm.core.error.CoreErrorCode.EPISODE_LENGTH_MISMATCH;
 import static io.procvlm.core.error.CoreErrorCode.EPISODE_TOO_SHORT;
 import static io.procvlm.core.error.CoreErrorCode.FRAME_COUNT_MISMATCH;
 import static io.procvlm.core.error.CoreErrorCode.FRAME_INDEX_INVALID;
-import static io.procvlm.core.error.CoreErrorCode.INTERNAL;
 import static io.procvlm.core.error.CoreErrorCode.STATE_NOT_FINITE;
 import static io.procvlm.core.error.CoreErrorCode.TASK_INDEX_UNKNOWN;
 import static io.procvlm.core.error.CoreErrorCode.TASK_TEXT_EMPTY;
@@ -17,6 +16,7 @@ import static java.util.Objects.requireNonNull;
 import io.procvlm.core.dataset.DatasetReaders;
 import io.procvlm.core.dataset.EpisodeReader;
 import io.procvlm.core.dataset.FrameTable;
+import io.procvlm.core.error.InternalFailures;
 import io.procvlm.core.error.PipelineException;
 import io.procvlm.core.io.DatasetFiles;
 import io.procvlm.core.io.Fingerprints;
@@ -84,7 +84,7 @@ public final class EpisodeInspector implements java.io.Serializable {
         } catch (PipelineException e) {
             problems.add(Problem.error(e.errorCode().name(), e.getMessage()));
         } catch (RuntimeException e) {
-            problems.add(Problem.error(INTERNAL.name(), "Unexpected failure reading rows: " + e));
+            problems.add(InternalFailures.problem("Unexpected failure reading rows", e));
         }
         VideoInfo video = null;
         boolean videoKnownBad = problems.stream()
@@ -305,7 +305,7 @@ public final class EpisodeInspector implements java.io.Serializable {
             problems.add(Problem.error(e.errorCode().name(), e.getMessage()));
             return null;
         } catch (RuntimeException e) {
-            problems.add(Problem.error(INTERNAL.name(), "Unexpected failure probing the video: " + e));
+            problems.add(InternalFailures.problem("Unexpected failure probing the video", e));
             return null;
         }
     }

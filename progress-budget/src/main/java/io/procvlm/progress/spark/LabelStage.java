@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.procvlm.core.Versions;
 import io.procvlm.core.episode.EpisodeFrames;
 import io.procvlm.core.error.CoreErrorCode;
+import io.procvlm.core.error.InternalFailures;
 import io.procvlm.core.error.PipelineException;
 import io.procvlm.core.io.Fingerprints;
 import io.procvlm.core.manifest.EpisodeOutcome;
@@ -205,7 +206,7 @@ public final class LabelStage {
                     first.dataset().value(),
                     first.episodeIndex(),
                     null,
-                    Problem.error(CoreErrorCode.INTERNAL.name(), "Unexpected failure labelling: " + e));
+                    InternalFailures.problem("Unexpected failure labelling", e));
         }
     }
 }

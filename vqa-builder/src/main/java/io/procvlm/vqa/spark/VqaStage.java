@@ -3,6 +3,7 @@ package io.procvlm.vqa.spark;
 import static java.util.Objects.requireNonNull;
 
 import io.procvlm.core.error.CoreErrorCode;
+import io.procvlm.core.error.InternalFailures;
 import io.procvlm.core.error.PipelineException;
 import io.procvlm.core.io.HadoopConf;
 import io.procvlm.core.io.Locations;
@@ -441,12 +442,7 @@ public final class VqaStage {
             return failedPlan(
                     key, dataset, episode, ref, Problem.error(e.errorCode().name(), e.getMessage()));
         } catch (RuntimeException e) {
-            return failedPlan(
-                    key,
-                    dataset,
-                    episode,
-                    ref,
-                    Problem.error(CoreErrorCode.INTERNAL.name(), "Unexpected failure sampling: " + e));
+            return failedPlan(key, dataset, episode, ref, InternalFailures.problem("Unexpected failure sampling", e));
         }
     }
 

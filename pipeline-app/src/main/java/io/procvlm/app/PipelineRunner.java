@@ -7,7 +7,7 @@ import io.procvlm.annotators.SubtaskAnnotator;
 import io.procvlm.annotators.spark.AnnotateStage;
 import io.procvlm.app.spark.ResumableStage;
 import io.procvlm.app.spark.ResumeOptions;
-import io.procvlm.core.Versions;
+import io.procvlm.core.CodeIdentity;
 import io.procvlm.core.config.Config;
 import io.procvlm.core.config.CoreConfig;
 import io.procvlm.core.config.DatasetSpec;
@@ -19,8 +19,10 @@ import io.procvlm.core.episode.InspectionConfig;
 import io.procvlm.core.error.CoreErrorCode;
 import io.procvlm.core.error.PipelineException;
 import io.procvlm.core.features.FeaturesConfig;
+import io.procvlm.core.io.ColumnValues;
 import io.procvlm.core.io.Fingerprints;
 import io.procvlm.core.io.Locations;
+import io.procvlm.core.ledger.CommitGate;
 import io.procvlm.core.ledger.Ledger;
 import io.procvlm.core.ledger.LedgerEntry;
 import io.procvlm.core.ledger.StageOutput;
@@ -71,12 +73,19 @@ public final class PipelineRunner {
     private final PrintWriter out;
     private final PrintWriter err;
     private final ResumeOptions resume;
+    private final CodeIdentity code;
 
     public PipelineRunner(Config config, PrintWriter out, PrintWriter err) {
+        this(config, out, err, AppCode.current());
+    }
+
+    /** A runner whose stage fingerprints and manifest name {@code code} as the code that runs (tests change it). */
+    PipelineRunner(Config config, PrintWriter out, PrintWriter err, CodeIdentity code) {
         this.config = requireNonNull(config, "config is null");
         this.out = requireNonNull(out, "out is null");
         this.err = requireNonNull(err, "err is null");
         this.resume = ResumeOptions.from(config);
+        this.code = requireNonNull(code, "code is null");
     }
 
     /** What a run did. */
@@ -106,7 +115,9 @@ public final class PipelineRunner {
                                 + "': the stages are " + String.join(", ", STAGES) + " (or all)");
             }
         }
-        RunManifest manifest = RunManifest.start(outputRoot, runId, command, Versions.pipeline());
+        rejectSettingsThatCannotWork(outputRoot, stages, features);
+        RunManifest manifest = RunManifest.start(outputRoot, runId, command, code.version());
+        manifest.code(code.version(), code.modules());
         manifest.config(config.toFlatMap(), config.longValue(CoreConfig.RUN_SEED));
 
         List<DatasetScan> scans = new ArrayList<>();
@@ -185,7 +196,7 @@ public final class PipelineRunner {
                             ref.key(),
                             Fingerprints.ofParts(
                                     FeaturesStage.NAME,
-                                    Versions.pipeline(),
+                                    code.of(AppCode.modulesOf(FeaturesStage.NAME)),
                                     settings,
                                     ref.camera().key(),
                                     episodeFingerprints.getOrDefault(ref.key(), "")),
@@ -222,7 +233,7 @@ public final class PipelineRunner {
                             ref.key(),
                             Fingerprints.ofParts(
                                     AnnotateStage.NAME,
-                                    Versions.pipeline(),
+                                    code.of(AppCode.modulesOf(AnnotateStage.NAME)),
                                     settings,
                                     String.join("\u001f", ref.tasks()),
                                     framesFingerprints.getOrDefault(ref.key(), "")),
@@ -251,11 +262,19 @@ public final class PipelineRunner {
                 StageReport report = wholeStage(
                         LabelStage.NAME,
                         CorpusTable.NAME,
-                        Fingerprints.ofParts(LabelStage.NAME, Versions.pipeline(), settingsOf("progress."), upstream),
+                        Fingerprints.ofParts(
+                                LabelStage.NAME,
+                                code.of(AppCode.modulesOf(LabelStage.NAME)),
+                                settingsOf("progress."),
+                                upstream),
                         runId,
                         unitFingerprints,
-                        () -> LabelStage.run(
-                                session, outputRoot, progress, config.longValue(CoreConfig.OUTPUT_ROWS_PER_FILE)));
+                        gate -> LabelStage.run(
+                                session,
+                                outputRoot,
+                                progress,
+                                config.longValue(CoreConfig.OUTPUT_ROWS_PER_FILE),
+                                gate));
                 reports.add(report);
                 manifest.stage(report, runId, fingerprint(LabelStage.NAME, settingsOf("progress.")));
                 manifest.write(outputRoot);
@@ -270,20 +289,27 @@ public final class PipelineRunner {
                 StageReport report = wholeStage(
                         VqaStage.NAME,
                         VqaStage.NAME,
-                        Fingerprints.ofParts(VqaStage.NAME, Versions.pipeline(), settings, upstream),
+                        Fingerprints.ofParts(
+                                VqaStage.NAME, code.of(AppCode.modulesOf(VqaStage.NAME)), settings, upstream),
                         runId,
                         unitFingerprints,
-                        () -> VqaStage.run(
+                        gate -> VqaStage.run(
                                 session,
                                 outputRoot,
                                 vqa,
                                 inspection.timestampToleranceFrames(),
-                                inspection.decoderThreads()));
+                                inspection.decoderThreads(),
+                                gate));
                 reports.add(report);
                 manifest.stage(report, runId, fingerprint(VqaStage.NAME, settings));
                 manifest.write(outputRoot);
             }
             exitCode = exitCode(reports, failedDatasets, scans);
+        } catch (CommitGate.Rejected e) {
+            manifest.rejectedStage(e.stage(), runId, e.outcomes());
+            exitCode = ExitCodes.FAILURE;
+            error = e.errorCode().name() + ": " + e.getMessage();
+            throw e;
         } catch (PipelineException e) {
             exitCode = e.errorType() == io.procvlm.core.error.ErrorType.USER_ERROR
                             && e.errorCode().name().startsWith("CONFIG_")
@@ -332,6 +358,50 @@ public final class PipelineRunner {
                     "Cannot write to the output folder " + outputRoot + " (configuration key '" + CoreConfig.OUTPUT_ROOT
                             + "', --out): " + e.getMessage(),
                     e);
+        }
+    }
+
+    /**
+     * Rejects, before anything runs or is written, a setting no episode can be computed with: it would quarantine every
+     * unit of its stage, and replace a good table with an empty one. {@code CONFIG_INVALID_VALUE} (exit code 2) naming
+     * the key, the value and the fix.
+     */
+    private void rejectSettingsThatCannotWork(String outputRoot, List<String> stages, FeaturesConfig features) {
+        if (!stages.contains(LabelStage.NAME) || !phashNeeded(config)) {
+            return;
+        }
+        String setting = ProgressConfig.MODE + "=" + config.string(ProgressConfig.MODE);
+        if (stages.contains(FeaturesStage.NAME)) {
+            if (!features.phash()) {
+                throw new PipelineException(
+                        CoreErrorCode.CONFIG_INVALID_VALUE,
+                        setting + " needs the perceptual hash of every frame, and "
+                                + CoreConfig.FEATURES_PHASH + "=" + config.string(CoreConfig.FEATURES_PHASH)
+                                + " leaves it out of frames/: set " + CoreConfig.FEATURES_PHASH
+                                + "=on (or auto). Nothing was run.");
+            }
+            return;
+        }
+        Path frames = new Path(outputRoot, FramesTable.NAME);
+        try {
+            if (!frames.getFileSystem(io.procvlm.core.io.HadoopConf.get()).exists(frames)) {
+                return; // the stage's own check says which stage to run first
+            }
+        } catch (java.io.IOException e) {
+            throw new PipelineException(
+                    CoreErrorCode.STORAGE_IO, "Cannot inspect " + frames + ": " + e.getMessage(), e);
+        }
+        ColumnValues.Fill phash = ColumnValues.of(frames.toString(), "phash");
+        String given = config.string(CoreConfig.OUTPUT_ROOT);
+        if (phash.rows() > 0 && !phash.anyValue()) {
+            throw new PipelineException(
+                    CoreErrorCode.CONFIG_INVALID_VALUE,
+                    setting + " needs the perceptual hash of every frame, and no row of frames/ under " + given
+                            + " has one (its features ran without " + CoreConfig.FEATURES_PHASH
+                            + "=on: 'auto' computes it only when the reference mode is set). Compute it first with"
+                            + " 'procvlm features --out " + given + " --set " + CoreConfig.FEATURES_PHASH
+                            + "=on', or run the pipeline with the mode set ('procvlm run ... --set " + setting
+                            + "', whose features stage computes it). Nothing was run or changed.");
         }
     }
 
@@ -498,7 +568,7 @@ public final class PipelineRunner {
             String stageFingerprint,
             String runId,
             Map<String, Map<String, String>> unitFingerprints,
-            java.util.function.Supplier<StageReport> compute) {
+            java.util.function.Function<CommitGate, StageReport> compute) {
         String outputRoot = config.string(CoreConfig.OUTPUT_ROOT);
         long started = System.currentTimeMillis();
         java.util.Optional<StageOutput> committed = resume.resume() && !resume.forces(stage)
@@ -527,9 +597,18 @@ public final class PipelineRunner {
                         counters);
             }
         }
-        Ledger.forgetOutput(outputRoot, stage);
         Map<String, LedgerEntry> previous = Ledger.load(outputRoot, stage);
-        StageReport report = compute.get();
+        java.util.Optional<StageOutput> previousOutput = Ledger.output(outputRoot, stage);
+        CommitGate gate = CommitGate.of(outputRoot, stage, table, previous);
+        Ledger.forgetOutput(outputRoot, stage);
+        StageReport report;
+        try {
+            report = compute.apply(gate);
+        } catch (CommitGate.Rejected e) {
+            // the committed table is still in place: so is the record of what it was assembled from
+            previousOutput.ifPresent(output -> Ledger.output(outputRoot, stage, output));
+            throw e;
+        }
         List<LedgerEntry> entries = new ArrayList<>();
         for (io.procvlm.core.manifest.EpisodeOutcome outcome : report.outcomes()) {
             LedgerEntry before = previous.get(outcome.key());
@@ -598,12 +677,15 @@ public final class PipelineRunner {
     }
 
     /** What determines a stage's output besides its inputs: recorded so re-runs can tell what changed. */
-    private static Map<String, String> fingerprint(String stage, String settings) {
+    private Map<String, String> fingerprint(String stage, String settings) {
+        List<String> modules = AppCode.modulesOf(stage);
         Map<String, String> parts = new LinkedHashMap<>();
         parts.put("stage", stage);
-        parts.put("code-version", Versions.pipeline());
+        parts.put("code-version", code.version());
+        parts.put("code", code.digest(modules));
+        parts.put("code-modules", String.join(",", modules));
         parts.put("settings", settings);
-        parts.put("hash", Fingerprints.ofParts(stage, Versions.pipeline(), settings));
+        parts.put("hash", Fingerprints.ofParts(stage, code.of(modules), settings));
         return parts;
     }
 }

@@ -10,7 +10,7 @@ public final class ResumeFlags {
     @Option(
             names = "--resume",
             negatable = true,
-            description = "Reuse work units whose fingerprint (inputs, settings, templates, model, code version) is"
+            description = "Reuse work units whose fingerprint (inputs, settings, templates, model, code digest) is"
                     + " unchanged since the last run in this output folder (sets run.resume; default: true)."
                     + " --no-resume recomputes everything.")
     Boolean resume;

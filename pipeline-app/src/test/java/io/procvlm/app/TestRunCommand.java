@@ -130,6 +130,16 @@ final class TestRunCommand {
         assertThat(manifest.get("stages").has("index")).as("earlier stage kept").isTrue();
         assertThat(manifest.get("stages").has("features")).isTrue();
         assertThat(manifest.at("/inputs/0/dataset").asText()).isEqualTo(GeneratedDatasets.V30_AV1);
+        // the code that ran: the version and each module's digest, and per stage the digest of what it runs
+        assertThat(manifest.at("/code/version").asText()).isEqualTo(io.procvlm.core.Versions.pipeline());
+        for (String module : List.of("pipeline-core", "annotators", "progress-budget", "vqa-builder", "pipeline-app")) {
+            assertThat(manifest.at("/code/modules/" + module).asText())
+                    .as(module)
+                    .hasSize(64);
+        }
+        assertThat(manifest.at("/stages/features/fingerprint/code-modules").asText())
+                .isEqualTo("pipeline-core");
+        assertThat(manifest.at("/stages/features/fingerprint/code").asText()).hasSize(64);
     }
 
     /**

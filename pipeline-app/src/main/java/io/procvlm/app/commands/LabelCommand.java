@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         description = "Label every frame from its segments and visual change and write ProcCorpus (the corpus/ table):"
                 + " subtask, progress, remaining actions, done.",
-        footer = {"", "Example:", "  procvlm label --out out --set progress.mode=reference"})
+        footer = {
+            "",
+            "Example:",
+            "  procvlm label --out out",
+            "  procvlm features --out out --set features.phash=on && procvlm label --out out --set progress.mode=reference"
+        })
 public final class LabelCommand extends SingleStageCommand {
     @Override
     String stage() {

@@ -7,6 +7,7 @@ import io.procvlm.core.error.PipelineException;
 import io.procvlm.core.io.Fingerprints;
 import io.procvlm.core.io.HadoopConf;
 import io.procvlm.core.io.Locations;
+import io.procvlm.core.ledger.CommitGate;
 import io.procvlm.core.ledger.Ledger;
 import io.procvlm.core.ledger.LedgerEntry;
 import io.procvlm.core.ledger.StageOutput;
@@ -130,6 +131,9 @@ public final class ResumableStage {
             progress.flush();
             return new Outcome(report(current, committed.get().table(), started, counters), current);
         }
+        java.util.Optional<StageOutput> previousOutput = Ledger.output(outputRoot, stage);
+        CommitGate gate = CommitGate.of(outputRoot, stage, table, previous);
+        int lastLedgerPart = Ledger.lastPart(outputRoot, stage);
         Ledger.forgetOutput(outputRoot, stage);
         Map<String, Number> counters = new TreeMap<>();
         int batchSize = options.batchSize(todo.size());
@@ -179,6 +183,16 @@ public final class ResumableStage {
                 throw new PipelineException(
                         CoreErrorCode.INTERNAL, "The " + stage + " stage reported no outcome for " + unit.key());
             }
+        }
+        try {
+            gate.beforeCommit(
+                    current.values().stream().map(LedgerEntry::outcome).toList());
+        } catch (CommitGate.Rejected e) {
+            // Back to the state before this run: the committed table, the entries it was assembled from, their rows.
+            Ledger.dropPartsAfter(outputRoot, stage, lastLedgerPart);
+            previousOutput.ifPresent(kept -> Ledger.output(outputRoot, stage, kept));
+            removeUnusedBatches(previous);
+            throw e;
         }
         TableInfo output = commit.commit(rows(current), ok(current), outputRoot);
         counters.put("units-reused", reused);

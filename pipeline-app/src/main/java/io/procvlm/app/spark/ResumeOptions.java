@@ -34,7 +34,7 @@ public record ResumeOptions(boolean resume, boolean retryFailed, Set<String> for
                         RESUME,
                         true,
                         "Reuse every work unit whose ledger entry has the same fingerprint (inputs, settings, templates,"
-                                + " model, code version); false recomputes everything"),
+                                + " model, code digest); false recomputes everything"),
                 bool(
                         RETRY_FAILED,
                         false,

@@ -32,6 +32,13 @@ public enum CoreErrorCode implements ErrorCodeSupplier {
      */
     PATH_TEMPLATE_VARIABLE_ALIAS(26, USER_ERROR),
 
+    // stage level
+    /**
+     * A re-run in which no unit of a stage succeeded while the stage's committed table holds units that did: the
+     * committed table, its ledger and the manifest's stage entry are kept as they were (docs/resume.md).
+     */
+    STAGE_NO_USABLE_UNIT(30, USER_ERROR),
+
     // episode level: these become quarantine reasons (or warnings)
     MISSING_VIDEO(40, USER_ERROR),
     VIDEO_PATH_TEMPLATE_MISMATCH(41, USER_ERROR),

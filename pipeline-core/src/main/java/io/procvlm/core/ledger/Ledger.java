@@ -119,6 +119,33 @@ public final class Ledger {
         }
     }
 
+    /** The number of the stage's last entries file, or -1 when it has none (see {@link #dropPartsAfter}). */
+    public static int lastPart(String outputRoot, String stage) {
+        Path folder = folder(outputRoot, stage);
+        try {
+            TreeMap<Integer, Path> parts = parts(folder.getFileSystem(HadoopConf.get()), folder);
+            return parts.isEmpty() ? -1 : parts.lastKey();
+        } catch (IOException e) {
+            throw new PipelineException(STORAGE_IO, "Cannot read the ledger " + folder + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Deletes the entries files numbered above {@code lastKept}: the stage's ledger is back to what it was when {@link
+     * #lastPart} returned {@code lastKept} (entries are only ever appended, or compacted at the end of a stage).
+     */
+    public static void dropPartsAfter(String outputRoot, String stage, int lastKept) {
+        Path folder = folder(outputRoot, stage);
+        try {
+            FileSystem fileSystem = folder.getFileSystem(HadoopConf.get());
+            for (Path part : parts(fileSystem, folder).tailMap(lastKept, false).values()) {
+                fileSystem.delete(part, false);
+            }
+        } catch (IOException e) {
+            throw new PipelineException(STORAGE_IO, "Cannot restore the ledger " + folder + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The table the stage last committed, if recorded. */
     public static Optional<StageOutput> output(String outputRoot, String stage) {
         Path file = new Path(folder(outputRoot, stage), "output.json");

@@ -11,7 +11,7 @@ import java.util.Set;
  * it ended, and where its rows are.
  *
  * @param unit the unit key, {@code dataset/episode}
- * @param fingerprint SHA-256 of the unit's inputs, the stage's settings and templates, the model and the code version
+ * @param fingerprint SHA-256 of the unit's inputs, the stage's settings and templates, the model and the digest of the code that computes it
  * @param status {@link #DONE}, {@link #QUARANTINED} (bad input: kept until the input changes or {@code
  *     --retry-failed}) or {@link #FAILED} (a transient failure: retried by the next run)
  * @param code the error code when not done, else {@code null}

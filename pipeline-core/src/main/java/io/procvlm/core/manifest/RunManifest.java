@@ -22,7 +22,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * The run manifest, {@code <output>/_manifest.json}: what ran (command, code version, config, seed), on what
+ * The run manifest, {@code <output>/_manifest.json}: what ran (command, code version and digests, config, seed), on what
  * (inputs with snapshot fingerprints), what came out (tables, counts), what was quarantined and why, and timings.
  * Stages accumulate across commands: a stage re-run replaces its own entry and keeps the others.
  *
@@ -69,6 +69,43 @@ public final class RunManifest {
             }
         });
         return new RunManifest(root);
+    }
+
+    /**
+     * Records the code that runs: the version and every module's code digest (docs/resume.md), the same digests the
+     * stage fingerprints hold.
+     */
+    public void code(String version, Map<String, String> modules) {
+        ObjectNode code = root.putObject("code");
+        code.put("version", version);
+        ObjectNode digests = code.putObject("modules");
+        modules.forEach(digests::put);
+    }
+
+    /**
+     * Records a stage whose commit was held back ({@code STAGE_NO_USABLE_UNIT}): what its units became in this run.
+     * Its entry under {@code stages} stays the one of the table that was kept.
+     */
+    public void rejectedStage(String stage, String runId, List<EpisodeOutcome> outcomes) {
+        ObjectNode rejected = root.putObject("rejected-stage");
+        rejected.put("stage", stage);
+        rejected.put("run-id", runId);
+        rejected.put("episodes", outcomes.size());
+        ObjectNode reasons = rejected.putObject("quarantine-reasons");
+        java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+        ArrayNode quarantined = rejected.putArray("quarantined-episodes");
+        for (EpisodeOutcome outcome : outcomes) {
+            if (outcome.reason() == null) {
+                continue;
+            }
+            counts.merge(outcome.reason().code(), 1L, Long::sum);
+            ObjectNode entry = quarantined.addObject();
+            entry.put("dataset", outcome.dataset());
+            entry.put("episode", outcome.episodeIndex());
+            entry.put("code", outcome.reason().code());
+            entry.put("message", outcome.reason().message());
+        }
+        counts.forEach(reasons::put);
     }
 
     /** Adds an entry to the environment section (e.g. the Spark version). */

@@ -163,6 +163,23 @@ public final class TableCommitter {
         }
     }
 
+    /**
+     * Deletes an unpublished {@code staging} folder (a commit held back), and {@code <root>/_staging/} when nothing else
+     * is left in it; the published table is not touched.
+     */
+    public static void discard(Path staging, Path rootPath) {
+        try {
+            FileSystem fileSystem = rootPath.getFileSystem(HadoopConf.get());
+            fileSystem.delete(staging, true);
+            Path stagingRoot = new Path(rootPath, "_staging");
+            if (fileSystem.exists(stagingRoot) && fileSystem.listStatus(stagingRoot).length == 0) {
+                fileSystem.delete(stagingRoot, false);
+            }
+        } catch (IOException e) {
+            throw new PipelineException(STORAGE_IO, "Cannot delete " + staging + ": " + e.getMessage(), e);
+        }
+    }
+
     private static void rename(FileSystem fileSystem, Path from, Path to) throws IOException {
         if (!fileSystem.rename(from, to)) {
             throw new IOException("rename " + from + " to " + to + " failed");

@@ -8,6 +8,7 @@ import io.procvlm.core.error.CoreErrorCode;
 import io.procvlm.core.error.InternalFailures;
 import io.procvlm.core.error.PipelineException;
 import io.procvlm.core.io.Fingerprints;
+import io.procvlm.core.ledger.CommitGate;
 import io.procvlm.core.manifest.EpisodeOutcome;
 import io.procvlm.core.manifest.StageReport;
 import io.procvlm.core.manifest.TableInfo;
@@ -56,7 +57,17 @@ public final class LabelStage {
     record Summary(String key, String dataset, long episode, long rows, Problem problem) implements Serializable {}
 
     public static StageReport run(SparkSession spark, String outputRoot, ProgressConfig config, long rowsPerFile) {
+        return run(spark, outputRoot, config, rowsPerFile, CommitGate.open(NAME, CorpusTable.NAME));
+    }
+
+    /**
+     * Labels every episode and commits {@code corpus/} unless {@code gate} holds the commit back (then the committed
+     * table stays as it is and the gate's {@link CommitGate.Rejected} is thrown).
+     */
+    public static StageReport run(
+            SparkSession spark, String outputRoot, ProgressConfig config, long rowsPerFile, CommitGate gate) {
         requireNonNull(config, "config is null");
+        requireNonNull(gate, "gate is null");
         long started = System.currentTimeMillis();
         Map<String, List<SegmentAnnotation>> segments = new HashMap<>();
         for (Row row : spark.read()
@@ -127,6 +138,7 @@ public final class LabelStage {
             }
             outcomes.sort(
                     Comparator.comparing(EpisodeOutcome::dataset).thenComparingLong(EpisodeOutcome::episodeIndex));
+            gate.beforeCommit(outcomes);
             FileBuckets.Assignment assignment = FileBuckets.assign(keys, counts, rowsPerFile);
             Broadcast<Map<String, Integer>> bucketOf = context.broadcast(assignment.bucketOf());
             JavaRDD<Row> rows = results.filter(result -> result.problem() == null)

@@ -7,6 +7,7 @@ import io.procvlm.core.error.InternalFailures;
 import io.procvlm.core.error.PipelineException;
 import io.procvlm.core.io.HadoopConf;
 import io.procvlm.core.io.Locations;
+import io.procvlm.core.ledger.CommitGate;
 import io.procvlm.core.manifest.EpisodeOutcome;
 import io.procvlm.core.manifest.StageReport;
 import io.procvlm.core.manifest.TableInfo;
@@ -165,7 +166,22 @@ public final class VqaStage {
 
     public static StageReport run(
             SparkSession spark, String outputRoot, VqaConfig config, double toleranceFrames, int decoderThreads) {
+        return run(spark, outputRoot, config, toleranceFrames, decoderThreads, CommitGate.open(NAME, NAME));
+    }
+
+    /**
+     * Builds ProcVQA and commits {@code vqa/} unless {@code gate} holds the commit back (then the staged folder is
+     * deleted, the committed one stays as it is and the gate's {@link CommitGate.Rejected} is thrown).
+     */
+    public static StageReport run(
+            SparkSession spark,
+            String outputRoot,
+            VqaConfig config,
+            double toleranceFrames,
+            int decoderThreads,
+            CommitGate gate) {
         requireNonNull(config, "config is null");
+        requireNonNull(gate, "gate is null");
         long started = System.currentTimeMillis();
         VqaTemplates templates = VqaTemplates.load(config.templates());
         String root = Locations.absolute(outputRoot);
@@ -332,6 +348,12 @@ public final class VqaStage {
                     new TreeMap<>(sampleFolder.values().stream()
                             .collect(java.util.stream.Collectors.toMap(f -> f, f -> 1, Integer::sum))),
                     licenses);
+            try {
+                gate.beforeCommit(outcomes);
+            } catch (PipelineException e) {
+                TableCommitter.discard(staging, rootPath);
+                throw e;
+            }
             writeText(staging, "stats.json", card.statsJson());
             writeText(staging, "README.md", card.readme());
             Path target = TableCommitter.publish(staging, rootPath, NAME);

@@ -35,7 +35,7 @@ import java.util.Locale;
  */
 public final class TorchPhaseAnnotator implements SubtaskAnnotator {
     public static final String ID = "torchscript";
-    static final String VERSION = "1";
+    static final String VERSION = "2";
     /** The label of frames where nothing of the plan happens. */
     public static final String IDLE = "idle";
 
@@ -255,7 +255,12 @@ public final class TorchPhaseAnnotator implements SubtaskAnnotator {
             spans.add(new SubtaskSpan(step, planLabels.get(step), verb, start, stop, SpanStatus.COMPLETED));
             end = stop;
         }
-        for (int missing = next; missing < verbs.size(); missing++) {
+        int planEnd = verbs.size();
+        while (!ownPlan && planEnd > next && planned.isOptional(planEnd - 1)) {
+            planEnd--; // optional steps the model never saw, at the end of the plan, are left out of it
+        }
+        planLabels = new ArrayList<>(planLabels.subList(0, planEnd));
+        for (int missing = next; missing < planEnd; missing++) {
             spans.add(
                     new SubtaskSpan(missing, planLabels.get(missing), verbs.get(missing), end, end, SpanStatus.ABSENT));
         }

@@ -177,13 +177,7 @@ final class TestRealEpisodeVariants {
     void aMissedGraspThenARetry() {
         for (Map.Entry<EpisodeRef, EpisodeFrames> episode : EPISODES.entrySet()) {
             SubtaskSpan grasp = span(annotate(episode.getKey(), episode.getValue()), "grasp");
-            List<Integer> hand = new ArrayList<>();
-            List<String> names = episode.getKey().columns().stateNames();
-            for (int dimension : episode.getKey().columns().gripperDimensions()) {
-                if (names.get(dimension).toLowerCase(Locale.ROOT).contains("right")) {
-                    hand.add(dimension);
-                }
-            }
+            List<Integer> hand = rightHand(episode.getKey());
             EpisodeFrames retried =
                     EpisodeVariants.retried(episode.getValue(), (int) grasp.startFrame(), 20, hand, 0.25);
             SegmentAnnotation annotation = annotate(episode.getKey(), retried);
@@ -201,6 +195,40 @@ final class TestRealEpisodeVariants {
                     - labels.get((int) grasps.get(0).startFrame()).progress();
             assertThat(attempt).as("progress over the missed grasp").isLessThan(1e-9);
         }
+    }
+
+    /**
+     * A hand that relaxes into a rest pose a little more closed than the one it started in after the release (while the
+     * arm retreats, or at rest) is not a new grasp: the
+     * episode is still a success with its release, ending done (such endings once made the annotator fail).
+     */
+    @Test
+    void aHandSettlingAtRestAfterTheReleaseIsNotAGrasp() {
+        for (Map.Entry<EpisodeRef, EpisodeFrames> episode : EPISODES.entrySet()) {
+            EpisodeFrames settled =
+                    EpisodeVariants.settledAtEnd(episode.getValue(), rightHand(episode.getKey()), 90, 0.2);
+            SegmentAnnotation annotation = annotate(episode.getKey(), settled);
+            System.out.println(
+                    episode.getKey().key() + " settled: " + annotation.outcome().id() + " " + annotation.evidence());
+            assertThat(annotation.outcome()).as(episode.getKey().key()).isEqualTo(TaskOutcome.SUCCESS);
+            assertThat(annotation.spans())
+                    .extracting(SubtaskSpan::verb)
+                    .containsExactly("reach", "grasp", "lift", "release");
+            assertThat(annotation.spans()).allMatch(span -> span.status() == SpanStatus.COMPLETED);
+            List<ProgressLabel> labels = label(annotation, settled);
+            assertThat(labels.get(labels.size() - 1).done()).isTrue();
+        }
+    }
+
+    private static List<Integer> rightHand(EpisodeRef ref) {
+        List<Integer> hand = new ArrayList<>();
+        List<String> names = ref.columns().stateNames();
+        for (int dimension : ref.columns().gripperDimensions()) {
+            if (names.get(dimension).toLowerCase(Locale.ROOT).contains("right")) {
+                hand.add(dimension);
+            }
+        }
+        return hand;
     }
 
     private static SegmentAnnotation annotate(EpisodeRef ref, EpisodeFrames frames) {

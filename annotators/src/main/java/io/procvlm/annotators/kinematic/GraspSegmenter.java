@@ -61,7 +61,8 @@ final class GraspSegmenter {
         if (lastStep > grasp && RELEASES.contains(verbs.get(lastStep))) {
             release = lastStep;
         }
-        List<GripperCycles.Cycle> cycles = GripperCycles.find(opening, Math.max(1, minFrames * 3 / 2));
+        List<GripperCycles.Cycle> cycles =
+                GripperCycles.find(opening, Math.max(1, minFrames * 3 / 2), this::settlingAtRest);
         List<Span> spans = new ArrayList<>();
         if (cycles.isEmpty()) {
             boolean moving = movingAtEnd();
@@ -239,6 +240,22 @@ final class GraspSegmenter {
         }
         spans.sort(java.util.Comparator.comparingInt(Span::from));
         return new Result(used, spans, outcome, evidence);
+    }
+
+    /**
+     * A last closing that starts after an earlier cycle and never reopens is a grasp only when the arm was at rest as
+     * the fingers began to close (the hand at an object) and then carried it (moved for at least a rest's length);
+     * otherwise it is the hand settling into a rest pose while the arm retreats or rests once the task is over.
+     */
+    private boolean settlingAtRest(int closeStart, int closeEnd) {
+        boolean reachedSomething = motion[Math.min(Math.max(0, closeStart), n - 1)] <= still;
+        int movingFrames = 0;
+        for (int i = Math.max(0, closeEnd); i < n; i++) {
+            if (motion[i] > still) {
+                movingFrames++;
+            }
+        }
+        return !reachedSomething || movingFrames < restFrames;
     }
 
     /** Whether the arm moves in the segment's last {@code restFrames} frames. */

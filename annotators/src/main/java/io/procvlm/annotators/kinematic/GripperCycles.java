@@ -97,6 +97,20 @@ final class GripperCycles {
      *     than the video repeats values)
      */
     static List<Cycle> find(double[] gripper, int maxFlat) {
+        return find(gripper, maxFlat, (closeStart, closeEnd) -> false);
+    }
+
+    /** Whether a last closing that never reopens, from {@code closeStart} to the end, is the hand settling at rest. */
+    @FunctionalInterface
+    interface Settling {
+        boolean test(int closeStart, int closeEnd);
+    }
+
+    /**
+     * @param settling tells a last closing that never reopens, after an earlier cycle, from a grasp: a hand that relaxes
+     *     into a half-closed rest pose once the task is over (the arm at rest) is not grasping anything
+     */
+    static List<Cycle> find(double[] gripper, int maxFlat, Settling settling) {
         int n = gripper.length;
         double[] filled = Series.fillGaps(gripper);
         double low = Series.percentile(filled, 2);
@@ -140,6 +154,12 @@ final class GripperCycles {
             double level = Series.percentile(java.util.Arrays.copyOfRange(g, from, to), 50);
             return level > rest - REST_MARGIN;
         });
+        if (raw.size() > 1) {
+            int[] last = raw.get(raw.size() - 1);
+            if (last[2] >= n && settling.test(last[0], last[1])) {
+                raw.remove(raw.size() - 1);
+            }
+        }
         List<Cycle> cycles = new ArrayList<>();
         double minLevel = Double.POSITIVE_INFINITY;
         double maxLevel = Double.NEGATIVE_INFINITY;

@@ -167,6 +167,51 @@ public final class EpisodeVariants {
         return new EpisodeFrames(frameIndex, timestamp, flow, frameDiff, moving, gripper, speed, phash, state);
     }
 
+    /**
+     * The episode, then {@code rows} more in which the arm holds still and each hand joint relaxes from its last value
+     * to {@code closer} of its range below the value it started the episode at: a hand settling into a rest pose a
+     * little more closed than the one it started in, once the task is over (real teleoperation endings do this).
+     */
+    public static EpisodeFrames settledAtEnd(
+            EpisodeFrames frames, List<Integer> handDimensions, int rows, double closer) {
+        int n = frames.size();
+        List<Integer> order = new ArrayList<>();
+        List<Integer> still = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            order.add(i);
+        }
+        for (int k = 0; k < rows; k++) {
+            still.add(order.size());
+            order.add(n - 1);
+        }
+        EpisodeFrames extended = assemble(frames, order, still, fps(frames));
+        float[] last = frames.state()[n - 1];
+        if (last == null) {
+            return extended;
+        }
+        for (int dimension : handDimensions) {
+            float low = Float.POSITIVE_INFINITY;
+            float high = Float.NEGATIVE_INFINITY;
+            for (float[] row : frames.state()) {
+                if (row != null && dimension < row.length) {
+                    low = Math.min(low, row[dimension]);
+                    high = Math.max(high, row[dimension]);
+                }
+            }
+            float[] first = frames.state()[0];
+            float start = first == null || dimension >= first.length ? low : first[dimension];
+            float target = (float) Math.max(low, start - closer * (high - low));
+            for (int k = 0; k < rows; k++) {
+                int out = n + k;
+                float[] row = extended.state()[out] == last ? last.clone() : extended.state()[out];
+                double along = Math.min(1, (k + 1) / (rows / 2.0));
+                row[dimension] = (float) (last[dimension] + along * (target - last[dimension]));
+                extended.state()[out] = row;
+            }
+        }
+        return extended;
+    }
+
     /** Rows in {@code order}; positions in {@code still} repeat their predecessor (no change, no motion). */
     private static EpisodeFrames assemble(EpisodeFrames frames, List<Integer> order, List<Integer> still, double fps) {
         int total = order.size();

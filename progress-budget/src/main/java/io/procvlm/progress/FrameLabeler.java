@@ -163,9 +163,10 @@ public final class FrameLabeler {
         for (int k = 0; k < planSize && owned[k] > 0; k++) {
             earned[k] = true;
         }
-        if (annotation.outcome() == TaskOutcome.FAILURE && allCompleted) {
-            // Every subtask looks done but the task failed: the budget of achieving the task, one more mean
-            // subtask, is never earned, so the segment plateaus below 1.
+        if ((annotation.outcome() == TaskOutcome.FAILURE || annotation.outcome() == TaskOutcome.UNFINISHED)
+                && allCompleted) {
+            // Every subtask looks done but the task failed (or the recording stopped before it finished): the budget
+            // of achieving the task, one more mean subtask, is never earned, so the segment plateaus below 1.
             for (int k = 0; k < planSize; k++) {
                 budget[k] *= planSize / (planSize + 1.0);
             }

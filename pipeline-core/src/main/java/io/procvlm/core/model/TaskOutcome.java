@@ -6,9 +6,9 @@ import java.util.Locale;
 public enum TaskOutcome {
     SUCCESS,
     FAILURE,
+    UNKNOWN,
     /** The recording stops before the task could be finished (cut off mid-task): not a success, and not done. */
-    UNFINISHED,
-    UNKNOWN;
+    UNFINISHED;
 
     public String id() {
         return name().toLowerCase(Locale.ROOT);

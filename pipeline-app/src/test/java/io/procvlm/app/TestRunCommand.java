@@ -103,7 +103,7 @@ final class TestRunCommand {
         assertThat(show.exitCode()).as(show.err()).isZero();
         assertThat(show.out())
                 .contains(GeneratedDatasets.V20_H264 + "/2 segment 0 [0, ")
-                .contains("annotator kinematic (signals: gripper, state-speed")
+                .contains("annotator kinematic (signals: gripper, arm-speed")
                 .contains("outcome failure")
                 .contains("1. reach the")
                 .contains("not done)")

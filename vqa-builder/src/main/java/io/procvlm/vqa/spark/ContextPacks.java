@@ -35,10 +35,10 @@ import scala.Tuple2;
  * {@code vqa.pack.chunk-rows} samples, and each chunk packed on its own ({@link Packer}), as {@code pack_data.py}
  * does; packs land in {@code <split>/packs/}, whole chunks per shard, so names and bytes are the same on every run.
  */
-final class ContextPacks {
+public final class ContextPacks {
     static final String PACKS = "packs";
 
-    static final StructType PACK_SCHEMA = new StructType(new StructField[] {
+    public static final StructType PACK_SCHEMA = new StructType(new StructField[] {
         DataTypes.createStructField("pack_id", DataTypes.StringType, false),
         DataTypes.createStructField("split", DataTypes.StringType, false),
         DataTypes.createStructField("context", DataTypes.StringType, false),

@@ -38,8 +38,6 @@ final class TestVqaOnRealRecordings {
                 .as("segmentation samples above 16,384 tokens at 480x360")
                 .isPositive();
 
-        Cli.Result again = Cli.run("vqa", "--out", out.toString(), "--force", "vqa");
-        assertThat(again.exitCode()).as(again.out() + again.err()).isIn(ExitCodes.OK, ExitCodes.PARTIAL);
         Map<String, byte[]> first = files(out.resolve("vqa"));
         assertThat(first.keySet()).anyMatch(name -> name.contains("/packs/"));
         Path copy = directory.resolve("copy");

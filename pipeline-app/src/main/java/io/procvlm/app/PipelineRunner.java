@@ -283,7 +283,8 @@ public final class PipelineRunner {
                 requireTable(spark, outputRoot, CorpusTable.NAME, "label");
                 VqaConfig vqa = VqaConfig.from(config);
                 String settings = settingsOf("vqa.", "run.seed") + "templates="
-                        + VqaTemplates.load(vqa.templates()).fingerprint();
+                        + VqaTemplates.load(vqa.templates()).fingerprint() + "\ntokens="
+                        + vqa.context().counter().text().fingerprint();
                 String upstream = upstreamFingerprint(outputRoot, unitFingerprints, List.of(LabelStage.NAME));
                 SparkSession session = spark;
                 StageReport report = wholeStage(

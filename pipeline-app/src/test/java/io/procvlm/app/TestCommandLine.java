@@ -43,6 +43,26 @@ final class TestCommandLine {
         assertThat(String.join(",", PipelineRunner.STAGES)).isEqualTo(PipelineRunner.ALL_STAGES);
     }
 
+    /** Every --help renders without a picocli warning (an unescaped % in a description is one). */
+    @Test
+    void noPicocliWarningOnAnyHelp() throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>(Cli.inNewJvm(java.util.List.of()));
+        command.set(command.indexOf(Main.class.getName()), HelpRenderer.class.getName());
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        assertThat(output.lines().filter(line -> line.startsWith("command=")))
+                .as(output)
+                .hasSizeGreaterThan(15)
+                .allMatch(line -> line.contains(" exit=0 ") && !line.endsWith(" chars=0"));
+        assertThat(output).as(output).contains("command=eval-labels exit=0").doesNotContain("picocli WARN", "err: ");
+        String stderr = output.substring(output.indexOf("stderr-begin"), output.indexOf("stderr-end"));
+        assertThat(stderr).as("stderr while rendering every --help").doesNotContain("picocli", "WARN");
+        assertThat(Cli.run("eval-labels", "--help").out().replaceAll("\\s+", " "))
+                .contains("BF1@5% (the reference's tolerance)");
+    }
+
     @Test
     void version() {
         Cli.Result version = Cli.run("--version");

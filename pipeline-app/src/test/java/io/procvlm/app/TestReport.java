@@ -83,6 +83,7 @@ final class TestReport {
         String html = Files.readString(index);
         assertThat(html)
                 .contains("procvlm run report", "MISSING_VIDEO", "Label quality against gold subtask labels")
+                .contains("ok</span> through every stage", "1 quarantined</a> (index 1;", "</span> (index 1)")
                 .doesNotContain("<script", "http://", "https://");
         String quarantine = Files.readString(out.resolve("report/quarantine.html"));
         assertThat(quarantine).contains(GeneratedDatasets.V21_AV1, "MISSING_VIDEO", "<td class=\"n\">2</td>");

@@ -171,10 +171,39 @@ final class TestResume {
             assertThat(event.get("message").asText()).startsWith("features: 3/3 units");
             assertThat(event.has("@timestamp")).isTrue();
         });
+        assertThat(events.stream().filter(event -> event.get("message").asText().startsWith("features: 3/3 units")))
+                .as("each progress line once")
+                .hasSize(1);
+        assertThat(Files.readString(directory.resolve("json.out")))
+                .as("with JSON logs, progress lines are log events only")
+                .doesNotContain("features: 3/3 units");
 
         Cli.Result bad = Cli.run("--log-format", "xml", "status", "--out", out.toString());
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.err()).contains("--log-format", "xml");
+    }
+
+    /** In a terminal stdout and stderr meet: a progress line is printed on one of them only, once. */
+    @Test
+    void eachProgressLinePrintedOnce() throws Exception {
+        Path out = directory.resolve("text");
+        Path log = directory.resolve("text.err");
+        Path printed = directory.resolve("text.out");
+        Process process = new ProcessBuilder(Cli.inNewJvm(arguments(GeneratedDatasets.V21_AV1, out, "index,features")))
+                .redirectError(log.toFile())
+                .redirectOutput(printed.toFile())
+                .start();
+        assertThat(process.waitFor(3, TimeUnit.MINUTES)).isTrue();
+        assertThat(process.exitValue()).as(Files.readString(log)).isZero();
+        List<String> lines = new ArrayList<>(Files.readAllLines(printed));
+        lines.addAll(Files.readAllLines(log));
+        List<String> progress = lines.stream()
+                .filter(line -> line.contains("features: ") && line.contains(" units ("))
+                .toList();
+        assertThat(progress).as(String.join("\n", lines)).isNotEmpty();
+        assertThat(progress).as("one line per batch, on stdout").doesNotHaveDuplicates();
+        assertThat(Files.readString(log)).as("nothing of it on stderr").doesNotContain(" units (");
+        assertThat(Files.readString(printed)).contains("features: 3/3 units (0 reused)");
     }
 
     private List<Integer> rerun(Path out, String stages, String... extra) throws IOException {

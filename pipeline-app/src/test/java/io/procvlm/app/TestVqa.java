@@ -237,6 +237,168 @@ final class TestVqa {
     }
 
     @Test
+    void readyForTheTrainerWithTheEstimate() throws IOException {
+        JsonNode stats = TrainerReadiness.check(out, 8192, 16384, 8000, 16000);
+        assertThat(stats.at("/tokens/method").asText()).isEqualTo("estimate");
+        assertThat(stats.at("/settings/tokens/vision-model").asText()).isEqualTo("qwen2-vl");
+        assertThat(stats.at("/context-sets/train/short/packs").asLong()).isPositive();
+        assertThat(stats.at("/context-sets/train/short/fill-ratio").asDouble()).isBetween(0.5, 1.0);
+        assertThat(Files.readString(out.resolve("vqa/README.md")))
+                .contains(
+                        "## Tokens, context sets and packs",
+                        "ESTIMATE: no tokenizer file",
+                        "| train | short (`trun8192`) |");
+        JsonNode manifest = JSON.readTree(out.resolve("_manifest.json").toFile());
+        assertThat(manifest.at("/stages/vqa/counters/seed").asLong())
+                .isEqualTo(manifest.get("seed").asLong());
+        assertThat(manifest.at("/stages/vqa/counters/packs").asLong()).isPositive();
+
+        Path llava = directory.resolve("llava-packs");
+        Cli.Result export = Cli.run("export", "--out", out.toString(), "--to", llava.toString(), "--split", "train");
+        assertThat(export.exitCode()).as(export.err()).isZero();
+        assertThat(export.out()).contains("train short: ", "train_trun8192_pack.json");
+        JsonNode packs = JSON.readTree(llava.resolve("train_trun8192_pack.json").toFile());
+        assertThat(packs.size())
+                .isEqualTo(stats.at("/context-sets/train/short/packs").asInt());
+        long rows = 0;
+        for (JsonNode pack : packs) {
+            long tokens = 0;
+            for (JsonNode row : pack) {
+                assertThat(row.at("/conversations/1/from").asText()).isEqualTo("gpt");
+                assertThat(llava.resolve(row.at("/image/0").asText())).isRegularFile();
+                tokens += row.get("num_tokens").asLong();
+                rows++;
+            }
+            assertThat(tokens).isLessThanOrEqualTo(8000);
+        }
+        assertThat(rows)
+                .isEqualTo(stats.at("/context-sets/train/short/packed-samples").asLong());
+        if (stats.at("/context-sets/train/long/packs").asLong() > 0) {
+            assertThat(JSON.readTree(llava.resolve("train_ext16384_pack.json").toFile())
+                            .size())
+                    .isEqualTo(stats.at("/context-sets/train/long/packs").asInt());
+        }
+    }
+
+    /**
+     * With a real (tiny, Qwen2-style) tokenizer.json and maxima low enough that segmentation samples are too long:
+     * exact text tokens, the down-sized variant stored once per frame, several chunks packed.
+     */
+    @Test
+    void aTokenizerFileAndALowMaximumDownSizeTheImages() throws Exception {
+        Path copy = directory.resolve("tokenized");
+        copyTree(out, copy, List.of("episodes", "frames", "segments", "corpus"));
+        Path tokenizer = io.procvlm.core.testing.TinyQwenTokenizer.write(directory.resolve("model/tokenizer.json"));
+        Cli.Result run = vqa(
+                copy,
+                "--set",
+                "vqa.tokens.tokenizer=" + tokenizer,
+                "--set",
+                "vqa.context.short-max=1000",
+                "--set",
+                "vqa.context.long-max=3000",
+                "--set",
+                "vqa.context.resize-side=128",
+                "--set",
+                "vqa.pack.short-capacity=1000",
+                "--set",
+                "vqa.pack.long-capacity=2500",
+                "--set",
+                "vqa.pack.chunk-rows=64");
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        JsonNode stats = TrainerReadiness.check(copy, 1000, 3000, 1000, 2500);
+        assertThat(stats.at("/tokens/method").asText()).isEqualTo("tokenizer");
+        assertThat(stats.at("/settings/tokens/tokenizer-sha256").asText()).hasSize(64);
+        assertThat(Files.readString(copy.resolve("vqa/README.md"))).contains("text by the tokenizer " + tokenizer);
+
+        SparkSession spark = SharedSpark.get();
+        Dataset<Row> samples = samples(spark, copy.resolve("vqa").toString(), "*");
+        try (ai.djl.huggingface.tokenizers.HuggingFaceTokenizer direct =
+                ai.djl.huggingface.tokenizers.HuggingFaceTokenizer.newInstance(
+                        tokenizer, Map.of("addSpecialTokens", "false", "maxLength", "1000000"))) {
+            for (Row sample : samples.orderBy("id").limit(40).collectAsList()) {
+                String question = sample.getAs("question");
+                int frames = sample.getList(sample.fieldIndex("frame_indices")).size();
+                long expected = direct.encode(io.procvlm.vqa.tokens.TokenCounter.userTurn(question), false, false)
+                                .getIds()
+                                .length
+                        - frames
+                        + direct.encode(
+                                        io.procvlm.vqa.tokens.TokenCounter.assistantTurn(sample.getAs("answer")),
+                                        false,
+                                        false)
+                                .getIds()
+                                .length;
+                assertThat(sample.<Long>getAs("text_tokens"))
+                        .as(sample.<String>getAs("id"))
+                        .isEqualTo(expected);
+            }
+        }
+
+        Dataset<Row> downSized = samples.filter("image_variant = '128'");
+        assertThat(downSized.count())
+                .as("segmentation samples above 3000 tokens")
+                .isPositive();
+        assertThat(stats.at("/down-sized-samples/train").asLong()).isPositive();
+        Dataset<Row> variants = TrainerReadiness.images(copy).filter("variant = '128'");
+        Dataset<Row> shown = downSized
+                .selectExpr("dataset", "episode_index", "explode(frame_indices) AS frame_index")
+                .distinct();
+        assertThat(variants.count()).as("each down-sized frame stored once").isEqualTo(shown.count());
+        for (Row image : variants.limit(20).collectAsList()) {
+            assertThat(Math.max(image.<Integer>getAs("width"), image.<Integer>getAs("height")))
+                    .isEqualTo(128);
+            assertThat(image.getStruct(image.fieldIndex("image")).<String>getAs("path"))
+                    .endsWith("_128.jpg");
+        }
+        assertThat(spark.read()
+                        .parquet(copy.resolve("vqa") + "/*/packs")
+                        .filter("chunk > 0")
+                        .count())
+                .as("chunks of 64 rows")
+                .isPositive();
+    }
+
+    /** procvlm plan forecasts the stage from metadata alone; on every episode it lands near what the run made. */
+    @Test
+    void planForecastsSamplesTokensAndPacks() throws IOException {
+        Cli.Result plan = Cli.run(
+                "plan",
+                "--dataset",
+                GeneratedDatasets.path(GeneratedDatasets.V21_AV1).toString(),
+                "--dataset",
+                GeneratedDatasets.path(GeneratedDatasets.V30_AV1).toString(),
+                "--dataset",
+                GeneratedDatasets.path(GeneratedDatasets.V21_IMAGES).toString(),
+                "--vqa-sample",
+                "1000",
+                SETTINGS[0],
+                SETTINGS[1],
+                SETTINGS[2],
+                SETTINGS[3]);
+        assertThat(plan.exitCode()).as(plan.err()).isZero();
+        assertThat(plan.out()).contains("ProcVQA forecast (estimate tokens; qwen2-vl image rule", "packs-8192");
+        String total = plan.out()
+                .lines()
+                .dropWhile(line -> !line.startsWith("ProcVQA forecast"))
+                .filter(line -> line.startsWith("total "))
+                .findFirst()
+                .orElseThrow();
+        String[] columns = total.trim().split("\\s+");
+        long samples = Long.parseLong(columns[1].replace(",", ""));
+        long tokens = Long.parseLong(columns[2].replace(",", ""));
+        long shortPacks = Long.parseLong(columns[6].replace(",", ""));
+        JsonNode stats = JSON.readTree(out.resolve("vqa/stats.json").toFile());
+        long actualSamples = stats.get("samples").asLong();
+        assertThat(samples).as(plan.out()).isBetween(actualSamples / 2, actualSamples * 3 / 2);
+        assertThat(tokens)
+                .isBetween(
+                        stats.at("/tokens/total").asLong() / 2,
+                        stats.at("/tokens/total").asLong() * 2);
+        assertThat(shortPacks).isPositive();
+    }
+
+    @Test
     void materializedShardsEmbedTheImagesInOrder() throws IOException {
         Path copy = directory.resolve("materialized");
         copyTree(out, copy, List.of("episodes", "frames", "segments", "corpus"));
@@ -248,8 +410,9 @@ final class TestVqa {
         for (Row image :
                 spark.read().parquet(copy.resolve("vqa") + "/test/images").collectAsList()) {
             images.put(
-                    image.getString(0) + "/" + image.getLong(1) + "/" + image.getLong(2),
-                    image.getStruct(5).getAs("bytes"));
+                    image.getString(0) + "/" + image.getLong(1) + "/" + image.getLong(2) + "/"
+                            + image.getString(image.fieldIndex("variant")),
+                    image.getStruct(image.fieldIndex("image")).getAs("bytes"));
         }
         for (Row sample : samples.collectAsList()) {
             List<Object> frames = sample.getList(sample.fieldIndex("frame_indices"));
@@ -257,7 +420,7 @@ final class TestVqa {
             assertThat(embedded).hasSameSizeAs(frames);
             for (int i = 0; i < frames.size(); i++) {
                 String key = sample.<String>getAs("dataset") + "/" + sample.<Long>getAs("episode_index") + "/"
-                        + frames.get(i);
+                        + frames.get(i) + "/" + sample.<String>getAs("image_variant");
                 assertThat(embedded.get(i).<byte[]>getAs("bytes")).isEqualTo(images.get(key));
                 assertThat(embedded.get(i).<String>getAs("path")).endsWith(String.format("%06d.jpg", frames.get(i)));
             }

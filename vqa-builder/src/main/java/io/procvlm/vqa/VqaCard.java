@@ -42,6 +42,8 @@ public final class VqaCard {
     private final Map<String, Long> sampleBytes;
     private final Map<String, Integer> shardsPerFolder;
     private final Map<String, String> licenses;
+    private final ContextStats context;
+    private final Map<String, Long> packBytes;
 
     /**
      * @param imagesPerSplit unique images stored per split
@@ -49,6 +51,8 @@ public final class VqaCard {
      * @param sampleBytes bytes of the sample shards (Parquet and Arrow) per folder ({@code <split>/<family>})
      * @param shardsPerFolder sample shards per folder
      * @param licenses dataset id to license id
+     * @param context token counts, context sets and packs
+     * @param packBytes bytes of the pack shards per folder ({@code <split>/packs})
      */
     public VqaCard(
             VqaConfig config,
@@ -58,7 +62,9 @@ public final class VqaCard {
             Map<String, Long> imageBytes,
             Map<String, Long> sampleBytes,
             Map<String, Integer> shardsPerFolder,
-            Map<String, String> licenses) {
+            Map<String, String> licenses,
+            ContextStats context,
+            Map<String, Long> packBytes) {
         this.config = config;
         this.templates = templates;
         this.stats = stats;
@@ -67,6 +73,8 @@ public final class VqaCard {
         this.sampleBytes = new TreeMap<>(sampleBytes);
         this.shardsPerFolder = new TreeMap<>(shardsPerFolder);
         this.licenses = new TreeMap<>(licenses);
+        this.context = context;
+        this.packBytes = new TreeMap<>(packBytes);
     }
 
     /**
@@ -137,7 +145,8 @@ public final class VqaCard {
 
     long totalBytes() {
         return imageBytes.values().stream().mapToLong(Long::longValue).sum()
-                + sampleBytes.values().stream().mapToLong(Long::longValue).sum();
+                + sampleBytes.values().stream().mapToLong(Long::longValue).sum()
+                + packBytes.values().stream().mapToLong(Long::longValue).sum();
     }
 
     public String statsJson() {
@@ -160,6 +169,31 @@ public final class VqaCard {
         settings.put("jpeg-quality", config.jpegQuality());
         settings.put("materialized", config.materialize());
         settings.put("templates-sha256", templates.fingerprint());
+        ContextConfig contextConfig = config.context();
+        ObjectNode tokenSettings = settings.putObject("tokens");
+        tokenSettings.put("method", contextConfig.counter().text().method());
+        tokenSettings.put("tokenizer", contextConfig.tokenizer());
+        tokenSettings.put(
+                "tokenizer-sha256",
+                contextConfig.tokenizer().isEmpty()
+                        ? ""
+                        : contextConfig.counter().text().fingerprint());
+        tokenSettings.put(
+                "vision-model", contextConfig.counter().vision().model().id());
+        tokenSettings.put("min-pixels", contextConfig.counter().vision().minPixels());
+        tokenSettings.put("max-pixels", contextConfig.counter().vision().maxPixels());
+        tokenSettings.put("chat-overhead", contextConfig.counter().overhead());
+        ObjectNode contextSettings = settings.putObject("context");
+        contextSettings.put("short-max", contextConfig.shortMax());
+        contextSettings.put("long-max", contextConfig.longMax());
+        contextSettings.put("replay", contextConfig.replay());
+        contextSettings.put("min-video-seconds", contextConfig.minVideoSeconds());
+        contextSettings.put("resize-side", contextConfig.resizeSide());
+        ObjectNode packSettings = settings.putObject("packing");
+        packSettings.put("short-capacity", contextConfig.shortCapacity());
+        packSettings.put("long-capacity", contextConfig.longCapacity());
+        packSettings.put("chunk-rows", contextConfig.chunkRows());
+        packSettings.put("order", "SHA-256 of (run.seed, 'pack', sample id), then id");
         ObjectNode episodes = root.putObject("episodes");
         stats.episodes().forEach(episodes::put);
         ObjectNode bySplit = root.putObject("samples-by-split-and-family");
@@ -195,13 +229,59 @@ public final class VqaCard {
             ObjectNode node = frames.putObject(family);
             counts.forEach((shown, count) -> node.put(Integer.toString(shown), count));
         });
-        ObjectNode tokens = root.putObject("estimated-tokens-per-sample");
-        stats.templates().keySet().forEach(family -> tokens.put(family, round(stats.tokensPerSample(family))));
+        ObjectNode tokens = root.putObject("tokens");
+        tokens.put("method", contextConfig.counter().text().method());
+        tokens.put(
+                "total",
+                context.tokensByFamily().values().stream()
+                        .mapToLong(ContextStats.Tokens::tokens)
+                        .sum());
+        ObjectNode tokensByFamily = tokens.putObject("by-family");
+        context.tokensByFamily().forEach((family, counts) -> tokenNode(tokensByFamily.putObject(family), counts));
+        ObjectNode tokensBySplit = tokens.putObject("by-split-and-family");
+        context.tokens().forEach((split, byFamily) -> {
+            ObjectNode node = tokensBySplit.putObject(split);
+            byFamily.forEach((family, counts) -> tokenNode(node.putObject(family), counts));
+        });
+        ObjectNode sets = root.putObject("context-sets");
+        context.sets().forEach((split, bySet) -> {
+            ObjectNode node = sets.putObject(split);
+            for (String set : ContextConfig.SETS) {
+                ContextStats.ContextSet counts = bySet.get(set);
+                if (counts == null) {
+                    continue;
+                }
+                ObjectNode setNode = node.putObject(set);
+                setNode.put("file", contextConfig.packName(set));
+                setNode.put("samples", counts.samples());
+                setNode.put("tokens", counts.tokens());
+                setNode.put("replayed", counts.replayed());
+                setNode.put("over-capacity", counts.overCapacity());
+                setNode.put("packs", counts.packs());
+                setNode.put("packed-samples", counts.packedSamples());
+                setNode.put("packed-tokens", counts.packedTokens());
+                setNode.put("capacity", counts.capacity());
+                setNode.put("fill-ratio", round(counts.fillRatio()));
+            }
+        });
+        ObjectNode dropped = root.putObject("dropped");
+        context.dropped().forEach((split, byReason) -> {
+            ObjectNode node = dropped.putObject(split);
+            byReason.forEach(node::put);
+        });
+        ObjectNode downSized = root.putObject("down-sized-samples");
+        context.downSized().forEach(downSized::put);
         ObjectNode images = root.putObject("images-by-split");
         imagesPerSplit.forEach(images::put);
+        ObjectNode variants = root.putObject("images-by-split-and-variant");
+        context.imagesByVariant().forEach((split, byVariant) -> {
+            ObjectNode node = variants.putObject(split);
+            byVariant.forEach(node::put);
+        });
         ObjectNode bytes = root.putObject("bytes-by-folder");
         imageBytes.forEach(bytes::put);
         sampleBytes.forEach(bytes::put);
+        packBytes.forEach(bytes::put);
         ObjectNode licenseNode = root.putObject("licenses");
         licenses.forEach(licenseNode::put);
         ObjectNode leakage = root.putObject("leakage-check");
@@ -269,7 +349,10 @@ public final class VqaCard {
         out.append("```\n<split>/images/part-NNNNN.parquet      dataset, episode_index, frame_index, width, height,"
                 + " image {bytes (JPEG), path}\n<split>/<family>/part-NNNNN.parquet    id, dataset, episode_index,"
                 + " segment_index, split, family, template, task, frame_indices, question, answer, progress,"
-                + " anchor_frame" + (config.materialize() ? ", images [{bytes, path}]" : "") + "\n"
+                + " anchor_frame, num_tokens, text_tokens, image_tokens, image_variant, context, replay, drop_reason"
+                + (config.materialize() ? ", images [{bytes, path}]" : "") + "\n"
+                + "<split>/packs/part-NNNNN.parquet       pack_id, split, context, chunk, bin, capacity, samples, tokens,"
+                + " sample_ids, sample_tokens\n"
                 + "arrow/<split>/<family>/part-NNNNN.arrow  the same rows as Arrow IPC files\nstats.json"
                 + "                            every number on this card\n```\n\n");
         out.append("Each frame is stored once per split in `images/`; a sample lists the frames it shows in"
@@ -364,11 +447,16 @@ public final class VqaCard {
             }
             out.append(String.format(
                     Locale.ROOT,
-                    "- %s: %.1f frames per sample, about %.0f tokens per sample (Qwen2-VL-style: 21 + text/4 +"
-                            + " one token per 28x28 pixels of each image)\n",
+                    "- %s: %.1f frames per sample, %.0f tokens per sample (%s), at most %d\n",
                     family,
                     samples == 0 ? 0 : frames / (double) samples,
-                    stats.tokensPerSample(family)));
+                    context.tokensByFamily()
+                            .getOrDefault(family, new ContextStats.Tokens(0, 0, 0, 0, 0))
+                            .mean(),
+                    tokenMethod(),
+                    context.tokensByFamily()
+                            .getOrDefault(family, new ContextStats.Tokens(0, 0, 0, 0, 0))
+                            .max()));
         }
         out.append("- progress answers in 5% bins: ");
         long[] bins = stats.progressHistogram();
@@ -390,12 +478,111 @@ public final class VqaCard {
                 .append(", JPEG quality ")
                 .append(config.jpegQuality())
                 .append(".\n\n");
+        appendContext(out);
         out.append(
                 "## Loading\n\n```python\nimport pyarrow.dataset as ds\nsamples ="
                         + " ds.dataset(\"train/progress\", format=\"parquet\").to_table()\nimages ="
                         + " ds.dataset(\"train/images\", format=\"parquet\").to_table()\n\nfrom datasets import"
                         + " load_dataset\nprogress = load_dataset(\"parquet\", data_files=\"train/progress/*.parquet\")\n```\n");
         return out.toString();
+    }
+
+    private String tokenMethod() {
+        ContextConfig contextConfig = config.context();
+        String vision = contextConfig.counter().vision().model().id() + " image rule";
+        return contextConfig.counter().text().method().equals("tokenizer")
+                ? "text by the tokenizer " + contextConfig.tokenizer() + ", images by the " + vision
+                : "ESTIMATE: no tokenizer file, text at 4 characters a token; images by the " + vision;
+    }
+
+    /** Token counts, the context split and the packs, per split and set. */
+    private void appendContext(StringBuilder out) {
+        ContextConfig contextConfig = config.context();
+        out.append("## Tokens, context sets and packs\n\n");
+        out.append(String.format(
+                Locale.ROOT,
+                "Token counts: %s (`num_tokens` = %d for the chat frame + text + images; every `<image>` is"
+                        + " `<|vision_start|><|image_pad|><|vision_end|>` and its pad expands to the image's"
+                        + " tokens, min %d / max %d pixels). Samples above %d tokens are counted again with their"
+                        + " images down-sized to %d px (`image_variant`, stored once each in `images/` as"
+                        + " `<frame>_%d.jpg`); %s.\n\n",
+                tokenMethod(),
+                contextConfig.counter().overhead(),
+                contextConfig.counter().vision().minPixels(),
+                contextConfig.counter().vision().maxPixels(),
+                contextConfig.longMax(),
+                contextConfig.resizeSide(),
+                contextConfig.resizeSide(),
+                context.downSized().isEmpty()
+                        ? "no sample needed it"
+                        : context.downSized().values().stream()
+                                        .mapToLong(Long::longValue)
+                                        .sum()
+                                + " samples were down-sized"));
+        out.append(String.format(
+                Locale.ROOT,
+                "Context sets (`context`): short below %d tokens, long from %d to %d; a share of %.3f of the short"
+                        + " samples is replayed in the long set (`replay`); samples of videos shorter than %.1f s"
+                        + " and samples above %d tokens are dropped (`drop_reason`). Each set is packed in a"
+                        + " seeded order (run.seed %d), %d samples at a time, into packs of %d (short) and %d (long)"
+                        + " tokens, heaviest first into the fullest pack it fits (`binpacking.to_constant_volume`);"
+                        + " samples above a pack's capacity are left out and counted.\n\n",
+                contextConfig.shortMax(),
+                contextConfig.shortMax(),
+                contextConfig.longMax(),
+                contextConfig.replay(),
+                contextConfig.minVideoSeconds(),
+                contextConfig.longMax(),
+                config.seed(),
+                contextConfig.chunkRows(),
+                contextConfig.shortCapacity(),
+                contextConfig.longCapacity()));
+        out.append("| split | set | samples | tokens | replayed | over capacity | packs | fill ratio |\n"
+                + "|---|---|---|---|---|---|---|---|\n");
+        context.sets().forEach((split, bySet) -> {
+            for (String set : ContextConfig.SETS) {
+                ContextStats.ContextSet counts = bySet.get(set);
+                if (counts != null) {
+                    out.append(String.format(
+                            Locale.ROOT,
+                            "| %s | %s (`%s`) | %d | %d | %d | %d | %d | %.3f |\n",
+                            split,
+                            set,
+                            contextConfig.packName(set),
+                            counts.samples(),
+                            counts.tokens(),
+                            counts.replayed(),
+                            counts.overCapacity(),
+                            counts.packs(),
+                            counts.fillRatio()));
+                }
+            }
+        });
+        out.append("\nDropped: ");
+        if (context.dropped().isEmpty()) {
+            out.append("none");
+        } else {
+            StringBuilder parts = new StringBuilder();
+            context.dropped()
+                    .forEach((split, byReason) ->
+                            byReason.forEach((reason, count) -> parts.append(parts.length() == 0 ? "" : ", ")
+                                    .append(split)
+                                    .append(' ')
+                                    .append(reason)
+                                    .append(' ')
+                                    .append(count)));
+            out.append(parts);
+        }
+        out.append(".\n\n");
+    }
+
+    private static void tokenNode(ObjectNode node, ContextStats.Tokens counts) {
+        node.put("samples", counts.samples());
+        node.put("tokens", counts.tokens());
+        node.put("mean", round(counts.mean()));
+        node.put("text", counts.text());
+        node.put("image", counts.image());
+        node.put("max", counts.max());
     }
 
     private static double round(double value) {

@@ -26,6 +26,8 @@ import java.util.Map;
  * @param seed the run seed ({@code run.seed}): drives sampling only
  * @param splitSalt salt of the episode-to-split hash ({@code vqa.split-salt}): split membership does not depend on the
  *     seed
+ * @param context token counts, context split and packing ({@code vqa.tokens.*}, {@code vqa.context.*},
+ *     {@code vqa.pack.*})
  */
 public record VqaConfig(
         List<VqaFamily> families,
@@ -52,7 +54,8 @@ public record VqaConfig(
         long imagesPerFile,
         boolean materialize,
         String templates,
-        Map<String, String> licenses)
+        Map<String, String> licenses,
+        ContextConfig context)
         implements Serializable {
     public static final String FAMILIES = "vqa.families";
     public static final String SPLIT_SALT = "vqa.split-salt";
@@ -87,6 +90,12 @@ public record VqaConfig(
     }
 
     public static List<ConfigProperty> properties() {
+        List<ConfigProperty> all = new java.util.ArrayList<>(ownProperties());
+        all.addAll(ContextConfig.properties());
+        return List.copyOf(all);
+    }
+
+    private static List<ConfigProperty> ownProperties() {
         return List.of(
                 stringList(
                         FAMILIES,
@@ -217,7 +226,8 @@ public record VqaConfig(
                 config.longValue(IMAGES_PER_FILE),
                 config.bool(MATERIALIZE),
                 config.string(TEMPLATES),
-                config.stringMap(LICENSES));
+                config.stringMap(LICENSES),
+                ContextConfig.from(config));
     }
 
     /** The defaults of every key, with {@code seed}. */

@@ -60,6 +60,21 @@ public final class VqaTables {
         return files.listFiles(split + "/images", name -> name.endsWith(".parquet"));
     }
 
+    /** The pack Parquet files of {@code split}, in name order (none for a dataset written before packing existed). */
+    public List<String> packFiles(String split) {
+        return files.listFiles(split + "/packs", name -> name.endsWith(".parquet"));
+    }
+
+    /** The text of {@code stats.json}. */
+    public String statsJson() {
+        try {
+            return new String(files.readAll("stats.json", 64 * 1024 * 1024), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new PipelineException(
+                    CoreErrorCode.STORAGE_IO, "Cannot read " + files.root() + "/stats.json: " + e.getMessage(), e);
+        }
+    }
+
     /** Calls {@code consumer} with every row of {@code file}, reading only {@code columns}. */
     public void forEachRow(String file, Set<String> columns, Consumer<Group> consumer) {
         try {

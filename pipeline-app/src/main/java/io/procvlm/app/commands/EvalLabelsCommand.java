@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
         name = "eval-labels",
         mixinStandardHelpOptions = true,
         description = "Score the subtask spans in the segments/ table of a run against gold subtask spans, per dataset"
-                + " and annotator: BF1@5 (5 frames) and BF1@5% (the reference's tolerance), segmental edit score,"
+                + " and annotator: BF1@5 (5 frames) and BF1@5%% (the reference's tolerance), segmental edit score,"
                 + " F1@{10,25,50}, mean boundary error in seconds, label-text similarity and verb agreement. Prints"
                 + " a table and writes the scores as JSON (no Spark).",
         footer = {

@@ -17,9 +17,16 @@ import io.procvlm.core.error.PipelineException;
 import io.procvlm.core.model.EpisodeRef;
 import io.procvlm.core.plan.WorkPlan;
 import io.procvlm.core.video.FrameImages;
+import io.procvlm.vqa.ContextConfig;
+import io.procvlm.vqa.VqaConfig;
+import io.procvlm.vqa.VqaForecast;
+import io.procvlm.vqa.VqaTemplates;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,7 +40,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Dry run of the VLM annotator (annotate.vlm.*): per dataset, the episodes, frames, requests,"
                 + " images and estimated tokens it would send, from the datasets' metadata alone. Nothing is decoded"
-                + " and nothing is sent; answers already in the response cache are not subtracted.",
+                + " and nothing is sent; answers already in the response cache are not subtracted. Then the features"
+                + " work plan, and the ProcVQA forecast for the trainer: expected samples, tokens, short / long /"
+                + " dropped samples and packs, by the vqa stage's own rules (vqa.*) on a seeded sample of episodes.",
         footer = {
             "",
             "Example:",
@@ -55,6 +64,13 @@ public final class PlanCommand implements Callable<Integer> {
             description = "Spark tasks the features work plan aims at (default: 4 per core of this machine, as the"
                     + " features stage does with its cores).")
     int tasks;
+
+    @picocli.CommandLine.Option(
+            names = "--vqa-sample",
+            paramLabel = "N",
+            defaultValue = "8",
+            description = "Episodes per dataset the ProcVQA forecast samples (default: ${DEFAULT-VALUE}; 0 skips it).")
+    int vqaSample;
 
     @Spec
     CommandSpec spec;
@@ -165,6 +181,9 @@ public final class PlanCommand implements Callable<Integer> {
                 settings.repairAttempts(),
                 settings.maxTokens());
         printWorkPlan(out, readable);
+        if (vqaSample > 0) {
+            printVqaForecast(out, config, readable);
+        }
         out.flush();
         return ExitCodes.OK;
     }
@@ -202,6 +221,113 @@ public final class PlanCommand implements Callable<Integer> {
                                                                 plan.isolated().size())))
                                 + (plan.isolated().size() > 5 ? ", ..." : "") + ")",
                 plan.sharedFiles());
+    }
+
+    /**
+     * The ProcVQA forecast: per dataset, a seeded sample of episodes through {@link VqaForecast}, scaled to the
+     * dataset's frames.
+     */
+    private void printVqaForecast(PrintWriter out, Config config, List<EpisodeRef> episodes) {
+        VqaConfig vqa = VqaConfig.from(config);
+        VqaTemplates templates = VqaTemplates.load(vqa.templates());
+        ContextConfig context = vqa.context();
+        Map<String, List<EpisodeRef>> byDataset = new TreeMap<>();
+        for (EpisodeRef ref : episodes) {
+            byDataset
+                    .computeIfAbsent(ref.dataset().value(), k -> new ArrayList<>())
+                    .add(ref);
+        }
+        out.printf(
+                Locale.ROOT,
+                "ProcVQA forecast (%s tokens; %s image rule; %d sampled episode(s) per dataset, scaled by frames):%n",
+                context.counter().text().method(),
+                context.counter().vision().model().id(),
+                vqaSample);
+        out.printf(
+                Locale.ROOT,
+                "%-40s %8s %11s %15s %11s %9s %8s %9s %9s%n",
+                "dataset",
+                "sampled",
+                "samples",
+                "tokens",
+                "short",
+                "long",
+                "dropped",
+                "packs-" + context.packName(ContextConfig.SHORT).replace("trun", ""),
+                "packs-" + context.packName(ContextConfig.LONG).replace("ext", ""));
+        double[] total = new double[7];
+        double[] packedTokens = new double[2];
+        for (Map.Entry<String, List<EpisodeRef>> entry : byDataset.entrySet()) {
+            List<EpisodeRef> refs = new ArrayList<>(entry.getValue());
+            refs.sort(java.util.Comparator.comparingLong((EpisodeRef ref) ->
+                            io.procvlm.vqa.Splits.hash64(vqa.seed() + "\u0000plan\u0000" + ref.key()))
+                    .thenComparing(EpisodeRef::key));
+            List<VqaForecast.Episode> sample = new ArrayList<>();
+            long allFrames = 0;
+            for (EpisodeRef ref : refs) {
+                allFrames += ref.declaredLength();
+            }
+            for (EpisodeRef ref : refs.subList(0, Math.min(vqaSample, refs.size()))) {
+                sample.add(new VqaForecast.Episode(
+                        ref.dataset().value(),
+                        ref.episodeIndex(),
+                        ref.task(),
+                        ref.declaredLength(),
+                        ref.fps(),
+                        ref.video() != null && ref.video().declaredWidth() > 0
+                                ? ref.video().declaredWidth()
+                                : 640,
+                        ref.video() != null && ref.video().declaredHeight() > 0
+                                ? ref.video().declaredHeight()
+                                : 480));
+            }
+            VqaForecast.Totals totals = VqaForecast.forecast(sample, vqa, templates);
+            double scale = totals.frames() == 0 ? 0 : allFrames / (double) totals.frames();
+            double[] row = {
+                totals.samples() * scale,
+                totals.tokens() * scale,
+                totals.setSamples().getOrDefault(ContextConfig.SHORT, 0L) * scale,
+                totals.setSamples().getOrDefault(ContextConfig.LONG, 0L) * scale,
+                totals.dropped() * scale,
+                totals.packs().getOrDefault(ContextConfig.SHORT, 0L) * scale,
+                totals.packs().getOrDefault(ContextConfig.LONG, 0L) * scale
+            };
+            packedTokens[0] += totals.packedTokens().getOrDefault(ContextConfig.SHORT, 0L) * scale;
+            packedTokens[1] += totals.packedTokens().getOrDefault(ContextConfig.LONG, 0L) * scale;
+            printForecastRow(out, entry.getKey(), totals.episodes() + "/" + refs.size(), row);
+            for (int i = 0; i < total.length; i++) {
+                total[i] += row[i];
+            }
+        }
+        printForecastRow(out, "total", "", total);
+        out.printf(
+                Locale.ROOT,
+                "Short: below %,d tokens; long: up to %,d (%.1f%% of short replayed); packs of %,d / %,d tokens, expected"
+                        + " fill %.3f / %.3f. Stand-in episodes: %d equal subtasks with typical labels, so text"
+                        + " tokens are approximate; image tokens follow the declared video size.%n",
+                context.shortMax(),
+                context.longMax(),
+                context.replay() * 100,
+                context.shortCapacity(),
+                context.longCapacity(),
+                total[5] == 0 ? 0 : packedTokens[0] / (total[5] * context.shortCapacity()),
+                total[6] == 0 ? 0 : packedTokens[1] / (total[6] * context.longCapacity()),
+                VqaForecast.STAND_IN_SUBTASKS.size());
+    }
+
+    private static void printForecastRow(PrintWriter out, String name, String sampled, double[] row) {
+        out.printf(
+                Locale.ROOT,
+                "%-40s %8s %,11.0f %,15.0f %,11.0f %,9.0f %,8.0f %,9.0f %,9.0f%n",
+                name,
+                sampled,
+                row[0],
+                row[1],
+                row[2],
+                row[3],
+                row[4],
+                row[5],
+                row[6]);
     }
 
     private static long tokens(int width, int height) {

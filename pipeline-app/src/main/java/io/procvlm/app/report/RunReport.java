@@ -247,7 +247,13 @@ public final class RunReport {
             List<RunTables.EpisodeRow> sample,
             Map<String, String> pageOf) {
         StringBuilder body = new StringBuilder();
-        long ok = episodes.stream().filter(RunTables.EpisodeRow::ok).count();
+        Map<String, Map<String, Long>> byStage = quarantinedByDatasetAndStage(quarantined);
+        long quarantinedEpisodes = byStage.values().stream()
+                .flatMap(counts -> counts.values().stream())
+                .mapToLong(Long::longValue)
+                .sum();
+        long ok = episodes.size() - quarantinedEpisodes;
+        long failedDatasets = quarantined.stream().filter(q -> q.episode() < 0).count();
         long frames = episodes.stream()
                 .filter(RunTables.EpisodeRow::ok)
                 .mapToLong(row -> Math.max(0, row.frameCount()))
@@ -276,11 +282,19 @@ public final class RunReport {
                                 : "")));
         summary.add(List.of(
                 "episodes",
-                String.format(Locale.ROOT, "%,d declared: <span class=\"ok\">%,d ok</span>, ", episodes.size(), ok)
+                String.format(
+                                Locale.ROOT,
+                                "%,d declared: <span class=\"ok\">%,d ok</span> through every stage, ",
+                                episodes.size(),
+                                ok)
                         + (quarantined.isEmpty()
                                 ? "0 quarantined"
-                                : "<a class=\"bad\" href=\"quarantine.html\">" + quarantined.size()
-                                        + " quarantined</a> (" + Html.escape(reasons(quarantined)) + ")")));
+                                : "<a class=\"bad\" href=\"quarantine.html\">" + quarantinedEpisodes
+                                        + " quarantined</a> (" + Html.escape(stageCounts(byStage, null)) + "; "
+                                        + Html.escape(reasons(quarantined)) + ")"
+                                        + (failedDatasets > 0
+                                                ? ", " + failedDatasets + " unreadable dataset(s)"
+                                                : ""))));
         summary.add(List.of(
                 "frames",
                 String.format(
@@ -336,7 +350,7 @@ public final class RunReport {
         }
 
         body.append("<h2 id=\"datasets\">Datasets</h2>\n");
-        body.append(datasetSection(manifest, episodes, segments));
+        body.append(datasetSection(manifest, episodes, segments, quarantined));
 
         body.append("<h2 id=\"labels\">Label quality against gold subtask labels</h2>\n");
         if (labels == null || labels.episodes().isEmpty()) {
@@ -426,8 +440,53 @@ public final class RunReport {
         return String.join(", ", parts);
     }
 
+    /**
+     * Per dataset, the quarantined episodes by the stage that quarantined them (the first, in pipeline order, when
+     * several did): one account used by the summary and the datasets table. Unreadable datasets are not episodes.
+     */
+    static Map<String, Map<String, Long>> quarantinedByDatasetAndStage(List<Quarantined> quarantined) {
+        Map<String, String> firstStage = new TreeMap<>();
+        for (Quarantined q : quarantined) {
+            if (q.episode() < 0) {
+                continue;
+            }
+            firstStage.merge(
+                    q.dataset() + "\u0000" + q.episode(), q.stage(), (a, b) -> stageOrder(a) <= stageOrder(b) ? a : b);
+        }
+        Map<String, Map<String, Long>> out = new TreeMap<>();
+        firstStage.forEach((key, stage) -> out.computeIfAbsent(
+                        key.substring(0, key.indexOf('\u0000')),
+                        k -> new TreeMap<>(Comparator.comparingInt(RunReport::stageOrder)
+                                .thenComparing(Comparator.naturalOrder())))
+                .merge(stage, 1L, Long::sum));
+        return out;
+    }
+
+    private static int stageOrder(String stage) {
+        int at = io.procvlm.app.PipelineRunner.STAGES.indexOf(stage);
+        return at < 0 ? Integer.MAX_VALUE : at;
+    }
+
+    /** "index 75, features 17" over {@code dataset}, or over every dataset when it is null. */
+    private static String stageCounts(Map<String, Map<String, Long>> byStage, String dataset) {
+        Map<String, Long> counts =
+                new TreeMap<>(Comparator.comparingInt(RunReport::stageOrder).thenComparing(Comparator.naturalOrder()));
+        byStage.forEach((name, stages) -> {
+            if (dataset == null || dataset.equals(name)) {
+                stages.forEach((stage, count) -> counts.merge(stage, count, Long::sum));
+            }
+        });
+        List<String> parts = new ArrayList<>();
+        counts.forEach((stage, count) -> parts.add(stage + " " + count));
+        return String.join(", ", parts);
+    }
+
     private static String datasetSection(
-            JsonNode manifest, List<RunTables.EpisodeRow> episodes, List<SegmentAnnotation> segments) {
+            JsonNode manifest,
+            List<RunTables.EpisodeRow> episodes,
+            List<SegmentAnnotation> segments,
+            List<Quarantined> quarantined) {
+        Map<String, Map<String, Long>> byStage = quarantinedByDatasetAndStage(quarantined);
         Map<String, JsonNode> inputs = new HashMap<>();
         for (JsonNode input : manifest.path("inputs")) {
             inputs.put(input.path("dataset").asText(), input);
@@ -439,13 +498,10 @@ public final class RunReport {
             long[] c = counts.computeIfAbsent(row.dataset(), k -> new long[4]);
             c[0]++;
             if (row.ok()) {
-                c[1]++;
                 c[3] += Math.max(0, row.frameCount());
                 if (Double.isFinite(row.durationSeconds())) {
                     seconds.merge(row.dataset(), row.durationSeconds(), Double::sum);
                 }
-            } else {
-                c[2]++;
             }
             first.putIfAbsent(row.dataset(), row);
         }
@@ -467,6 +523,10 @@ public final class RunReport {
         List<String> labels = new ArrayList<>();
         List<long[]> bars = new ArrayList<>();
         counts.forEach((dataset, c) -> {
+            c[2] = byStage.getOrDefault(dataset, Map.of()).values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
+            c[1] = c[0] - c[2];
             JsonNode input = inputs.get(dataset);
             RunTables.EpisodeRow any = first.get(dataset);
             long[] s = spans.getOrDefault(dataset, new long[2]);
@@ -476,7 +536,10 @@ public final class RunReport {
                     Html.escape(any.camera()),
                     Html.num(c[0]),
                     Html.num(c[1]),
-                    c[2] > 0 ? "<span class=\"bad\">" + c[2] + "</span>" : Html.num(0),
+                    c[2] > 0
+                            ? "<span class=\"bad\">" + c[2] + "</span> (" + Html.escape(stageCounts(byStage, dataset))
+                                    + ")"
+                            : Html.num(0),
                     Html.num(c[3]),
                     Html.num(seconds.getOrDefault(dataset, 0.0), "%.1f s"),
                     Html.escape(joinCounts(annotators.get(dataset))),
@@ -491,8 +554,8 @@ public final class RunReport {
                                 "format",
                                 "camera",
                                 "episodes",
-                                "ok",
-                                "quarantined",
+                                "ok (every stage)",
+                                "quarantined (by stage)",
                                 "frames",
                                 "duration",
                                 "annotators",

@@ -306,9 +306,7 @@ public final class ResumableStage {
                 reused,
                 throughput,
                 duration(eta));
-        progress.println(line);
-        LOG.info(line);
-        progress.flush();
+        io.procvlm.app.ProgressLines.print(progress, LOG, line);
     }
 
     private static String duration(double seconds) {

@@ -18,9 +18,12 @@ import io.procvlm.core.spark.EpisodesTable;
 import io.procvlm.core.spark.FileBuckets;
 import io.procvlm.core.spark.TableCommitter;
 import io.procvlm.core.video.EpisodeImages;
+import io.procvlm.core.video.FrameImages;
+import io.procvlm.vqa.ContextStats;
 import io.procvlm.vqa.CorpusFrame;
 import io.procvlm.vqa.EpisodeCorpus;
 import io.procvlm.vqa.EpisodeSampler;
+import io.procvlm.vqa.Placement;
 import io.procvlm.vqa.Splits;
 import io.procvlm.vqa.VqaCard;
 import io.procvlm.vqa.VqaConfig;
@@ -61,6 +64,8 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.CollectionAccumulator;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.opencv_core.Mat;
 import scala.Tuple2;
 
 /**
@@ -94,6 +99,7 @@ public final class VqaStage {
         DataTypes.createStructField("dataset", DataTypes.StringType, false),
         DataTypes.createStructField("episode_index", DataTypes.LongType, false),
         DataTypes.createStructField("frame_index", DataTypes.LongType, false),
+        DataTypes.createStructField("variant", DataTypes.StringType, false),
         DataTypes.createStructField("width", DataTypes.IntegerType, false),
         DataTypes.createStructField("height", DataTypes.IntegerType, false),
         DataTypes.createStructField("image", IMAGE_STRUCT, false)
@@ -111,7 +117,14 @@ public final class VqaStage {
         DataTypes.createStructField("question", DataTypes.StringType, false),
         DataTypes.createStructField("answer", DataTypes.StringType, false),
         DataTypes.createStructField("progress", DataTypes.DoubleType, true),
-        DataTypes.createStructField("anchor_frame", DataTypes.LongType, false)
+        DataTypes.createStructField("anchor_frame", DataTypes.LongType, false),
+        DataTypes.createStructField("num_tokens", DataTypes.LongType, false),
+        DataTypes.createStructField("text_tokens", DataTypes.LongType, false),
+        DataTypes.createStructField("image_tokens", DataTypes.LongType, false),
+        DataTypes.createStructField("image_variant", DataTypes.StringType, false),
+        DataTypes.createStructField("context", DataTypes.StringType, false),
+        DataTypes.createStructField("replay", DataTypes.BooleanType, false),
+        DataTypes.createStructField("drop_reason", DataTypes.StringType, true)
     });
     /** The column {@code vqa.materialize} adds: the sample's images, in order, as Hugging Face Image structs. */
     public static final StructField IMAGES_COLUMN =
@@ -238,7 +251,7 @@ public final class VqaStage {
                     .values()
                     .mapPartitions(plans -> images(plans, config, toleranceFrames, decoderThreads, failures));
             Dataset<Row> imageTable = spark.createDataFrame(imageRows, IMAGE_SCHEMA)
-                    .sortWithinPartitions("dataset", "episode_index", "frame_index");
+                    .sortWithinPartitions("dataset", "episode_index", "frame_index", "variant");
             Map<String, Long> imageBytes = new TreeMap<>();
             writeShards(imageTable, staging, "_images", imageFolder, imageBytes);
             Map<String, Problem> failed = new TreeMap<>();
@@ -249,6 +262,7 @@ public final class VqaStage {
             if (!failed.isEmpty()) {
                 dropImagesOf(spark, staging, imageFolder, failed.keySet(), imageBytes);
             }
+            Broadcast<Map<String, int[]>> sizeOf = context.broadcast(imageSizes(spark, staging, imageFolder));
 
             // Samples: one shard set per split and family.
             Map<String, Integer> sampleBucket = new HashMap<>();
@@ -271,13 +285,14 @@ public final class VqaStage {
                             p -> p.problem() == null && !failedKeys.value().contains(p.key()))
                     .flatMapToPair(p -> {
                         List<Tuple2<Integer, Row>> rows = new ArrayList<>();
+                        int[] size = sizeOf.value().getOrDefault(p.key(), new int[] {0, 0});
                         for (VqaSample sample : p.samples()) {
                             rows.add(new Tuple2<>(
                                     sampleBucketOf
                                             .value()
                                             .get(p.key() + "\u0000"
                                                     + sample.family().id()),
-                                    toRow(sample)));
+                                    toRow(sample, placement(sample, size, p.ref(), config))));
                         }
                         return rows.iterator();
                     })
@@ -304,16 +319,33 @@ public final class VqaStage {
                         CoreErrorCode.INTERNAL, leaks + " episodes have samples in more than one split");
             }
 
+            // Context sets and packs (reference stages 7 and 8), on the written samples.
+            Map<String, Long> packBytes = new TreeMap<>();
+            Map<String, Integer> packFiles = new TreeMap<>();
+            ContextStats contextStats = ContextPacks.run(spark, staging, sampleFolder, config, packBytes, packFiles);
+            Map<String, Long> uniqueImages = new TreeMap<>();
+            for (String folder : new TreeSet<>(imageFolder.values())) {
+                if (!exists(staging, folder)) {
+                    continue;
+                }
+                String split = folder.substring(0, folder.indexOf('/'));
+                for (Row row : spark.read()
+                        .parquet(new Path(staging, folder).toString())
+                        .groupBy("variant")
+                        .count()
+                        .collectAsList()) {
+                    contextStats.addImages(split, row.getString(0), row.getLong(1));
+                    uniqueImages.merge(split, row.getLong(1), Long::sum);
+                }
+            }
+
             // Card and stats.
             VqaStats stats = new VqaStats();
             List<EpisodeOutcome> outcomes = new ArrayList<>();
-            Map<String, Long> uniqueImages = new TreeMap<>();
-            Map<String, Long> tokensPerImage = imageTokens(spark, staging, imageFolder);
             for (Summary summary : summaries) {
                 Problem problem = summary.problem() != null ? summary.problem() : failed.get(summary.key());
                 if (problem == null) {
-                    stats = stats.plus(summary.stats().withImageTokens(tokensPerImage.getOrDefault(summary.key(), 0L)));
-                    uniqueImages.merge(summary.split(), (long) summary.frames(), Long::sum);
+                    stats = stats.plus(summary.stats());
                     outcomes.add(new EpisodeOutcome(
                             summary.dataset(),
                             summary.episode(),
@@ -347,7 +379,9 @@ public final class VqaStage {
                     sampleBytes,
                     new TreeMap<>(sampleFolder.values().stream()
                             .collect(java.util.stream.Collectors.toMap(f -> f, f -> 1, Integer::sum))),
-                    licenses);
+                    licenses,
+                    contextStats,
+                    packBytes);
             try {
                 gate.beforeCommit(outcomes);
             } catch (PipelineException e) {
@@ -361,8 +395,11 @@ public final class VqaStage {
             long totalBytes = imageBytes.values().stream()
                             .mapToLong(Long::longValue)
                             .sum()
-                    + sampleBytes.values().stream().mapToLong(Long::longValue).sum();
-            long files = (long) imageFolder.size() + 2L * sampleFolder.size();
+                    + sampleBytes.values().stream().mapToLong(Long::longValue).sum()
+                    + packBytes.values().stream().mapToLong(Long::longValue).sum();
+            long files = (long) imageFolder.size()
+                    + 2L * sampleFolder.size()
+                    + packFiles.values().stream().mapToInt(Integer::intValue).sum();
             Map<String, Number> counters = new LinkedHashMap<>();
             counters.put("samples", stats.sampleCount());
             counters.put(
@@ -372,6 +409,20 @@ public final class VqaStage {
             stats.bySplitAndFamily()
                     .forEach((split, byFamily) ->
                             byFamily.forEach((family, count) -> counters.put(split + "." + family, count)));
+            counters.put("seed", config.seed()); // the sampling, replay and pack orders derive from it
+            counters.put(
+                    "tokens",
+                    contextStats.tokensByFamily().values().stream()
+                            .mapToLong(ContextStats.Tokens::tokens)
+                            .sum());
+            counters.put("dropped", contextStats.totalDropped());
+            counters.put("packs", contextStats.totalPacks());
+            contextStats
+                    .sets()
+                    .forEach((split, bySet) -> bySet.forEach((set, counts) -> {
+                        counters.put(split + "." + set + ".samples", counts.samples());
+                        counters.put(split + "." + set + ".packs", counts.packs());
+                    }));
             return new StageReport(
                     NAME,
                     outcomes,
@@ -458,7 +509,7 @@ public final class VqaStage {
                 frames[i] = entry.getKey();
                 timestamps[i++] = entry.getValue();
             }
-            VqaStats stats = VqaStats.ofEpisode(split, spans, samples, 0); // image tokens once images exist
+            VqaStats stats = VqaStats.ofEpisode(split, spans, samples);
             return new Planned(key, dataset, episode, split, samples, frames, timestamps, ref, stats, null);
         } catch (PipelineException e) {
             return failedPlan(
@@ -532,7 +583,11 @@ public final class VqaStage {
         }
     }
 
-    /** Decodes and encodes the images of a partition's episodes, one episode at a time, streaming. */
+    /**
+     * Decodes and encodes the images of a partition's episodes, one episode at a time, streaming. Once the first frame
+     * of an episode gives the stored size, the samples above {@code vqa.context.long-max} tokens are known
+     * ({@link Placement}): each frame they show is also stored once at the down-sized variant.
+     */
     private static Iterator<Row> images(
             Iterator<Planned> plans,
             VqaConfig config,
@@ -542,16 +597,19 @@ public final class VqaStage {
         return new Iterator<>() {
             private Planned current;
             private EpisodeImages episode;
-            private Row pending;
+            private java.util.Set<Long> variantFrames;
+            private FrameImages variantEncoder;
+            private final java.util.ArrayDeque<Row> pending = new java.util.ArrayDeque<>();
 
             @Override
             public boolean hasNext() {
-                while (pending == null) {
+                while (pending.isEmpty()) {
                     if (episode == null) {
                         if (!plans.hasNext()) {
                             return false;
                         }
                         current = plans.next();
+                        variantFrames = null;
                         try {
                             episode = new EpisodeImages(
                                     current.ref(),
@@ -577,13 +635,18 @@ public final class VqaStage {
                     try {
                         if (episode.hasNext()) {
                             EpisodeImages.Image image = episode.next();
-                            pending = RowFactory.create(
-                                    current.dataset(),
-                                    current.episode(),
-                                    image.frameIndex(),
-                                    image.jpeg().width(),
-                                    image.jpeg().height(),
-                                    RowFactory.create(image.jpeg().bytes(), imagePath(current, image.frameIndex())));
+                            int width = image.jpeg().width();
+                            int height = image.jpeg().height();
+                            if (variantFrames == null) {
+                                variantFrames = variantFrames(current, width, height, config);
+                            }
+                            pending.add(row(image.frameIndex(), Placement.FULL, image.jpeg()));
+                            if (variantFrames.contains(image.frameIndex())) {
+                                pending.add(row(
+                                        image.frameIndex(),
+                                        Integer.toString(config.context().resizeSide()),
+                                        downSize(image.jpeg(), width, height)));
+                            }
                         } else {
                             episode.close();
                             episode = null;
@@ -597,24 +660,83 @@ public final class VqaStage {
                 return true;
             }
 
+            private Row row(long frame, String variant, FrameImages.Jpeg jpeg) {
+                return RowFactory.create(
+                        current.dataset(),
+                        current.episode(),
+                        frame,
+                        variant,
+                        jpeg.width(),
+                        jpeg.height(),
+                        RowFactory.create(jpeg.bytes(), imagePath(current, frame, variant)));
+            }
+
+            private FrameImages.Jpeg downSize(FrameImages.Jpeg full, int width, int height) {
+                if (variantEncoder == null) {
+                    variantEncoder =
+                            new FrameImages(config.context().resizeSide(), config.keepAspect(), config.jpegQuality());
+                    FrameImages opened = variantEncoder;
+                    TaskContext task = TaskContext.get();
+                    if (task != null) {
+                        task.addTaskCompletionListener(
+                                (org.apache.spark.util.TaskCompletionListener) context -> opened.close());
+                    }
+                }
+                try (BytePointer bytes = new BytePointer(full.bytes());
+                        Mat encoded =
+                                new Mat(1, full.bytes().length, org.bytedeco.opencv.global.opencv_core.CV_8UC1, bytes);
+                        Mat decoded = org.bytedeco.opencv.global.opencv_imgcodecs.imdecode(
+                                encoded, org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR)) {
+                    if (decoded.empty() || decoded.cols() != width || decoded.rows() != height) {
+                        throw new PipelineException(
+                                CoreErrorCode.INTERNAL, "Cannot decode a stored JPEG again to down-size it");
+                    }
+                    return variantEncoder.encode(decoded);
+                }
+            }
+
             @Override
             public Row next() {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                Row row = pending;
-                pending = null;
-                return row;
+                return pending.poll();
             }
         };
     }
 
-    /** The image's name in exports and Hugging Face Image structs: {@code <dataset>/<episode>/<frame>.jpg}. */
-    static String imagePath(Planned plan, long frame) {
-        return String.format(Locale.ROOT, "%s/%06d/%06d.jpg", plan.dataset(), plan.episode(), frame);
+    /** The frames of an episode's samples that are stored again down-sized: those of samples above long-max. */
+    static java.util.Set<Long> variantFrames(Planned plan, int width, int height, VqaConfig config) {
+        java.util.Set<Long> frames = new java.util.HashSet<>();
+        for (VqaSample sample : plan.samples()) {
+            if (!Placement.FULL.equals(placement(sample, new int[] {width, height}, plan.ref(), config)
+                    .variant())) {
+                frames.addAll(sample.frames());
+            }
+        }
+        return frames;
     }
 
-    static Row toRow(VqaSample sample) {
+    /**
+     * The image's name in exports and Hugging Face Image structs: {@code <dataset>/<episode>/<frame>.jpg}, with a
+     * {@code _320} suffix for the down-sized variant (as the reference names them).
+     */
+    static String imagePath(Planned plan, long frame, String variant) {
+        return String.format(
+                Locale.ROOT, "%s/%06d/%s", plan.dataset(), plan.episode(), Placement.fileName(frame, variant));
+    }
+
+    /** Where a sample goes: its tokens at its episode's image size, its image variant and context set. */
+    static Placement placement(VqaSample sample, int[] size, EpisodeRef ref, VqaConfig config) {
+        return Placement.of(sample, size[0], size[1], seconds(ref), config);
+    }
+
+    /** The duration of the episode's video, from its metadata. */
+    static double seconds(EpisodeRef ref) {
+        return ref.fps() > 0 ? ref.declaredLength() / ref.fps() : Double.POSITIVE_INFINITY;
+    }
+
+    static Row toRow(VqaSample sample, Placement placement) {
         return RowFactory.create(
                 sample.id(),
                 sample.dataset(),
@@ -628,14 +750,21 @@ public final class VqaStage {
                 sample.question(),
                 sample.answer(),
                 Double.isNaN(sample.progress()) ? null : sample.progress(),
-                sample.anchorFrame());
+                sample.anchorFrame(),
+                placement.counts().total(),
+                placement.counts().text(),
+                placement.counts().image(),
+                placement.variant(),
+                placement.context(),
+                placement.replay(),
+                placement.dropReason());
     }
 
     /**
      * Writes a table whose partition numbers are global shard numbers into {@code staging/<scratch>}, then moves each
      * part file to its folder ({@code folderOf}), renumbered from 0 within the folder.
      */
-    private static void writeShards(
+    static void writeShards(
             Dataset<Row> table,
             Path staging,
             String scratch,
@@ -747,11 +876,12 @@ public final class VqaStage {
                 functions.col("id"),
                 functions.col("dataset"),
                 functions.col("episode_index"),
+                functions.col("image_variant").as("variant"),
                 functions.posexplode(functions.col("frame_indices")).as(new String[] {"position", "frame_index"}));
         Dataset<Row> gathered = exploded.join(
-                        images.select("dataset", "episode_index", "frame_index", "image"),
+                        images.select("dataset", "episode_index", "frame_index", "variant", "image"),
                         scala.jdk.javaapi.CollectionConverters.asScala(
-                                        List.of("dataset", "episode_index", "frame_index"))
+                                        List.of("dataset", "episode_index", "frame_index", "variant"))
                                 .toSeq())
                 .groupBy("id")
                 .agg(functions
@@ -811,19 +941,31 @@ public final class VqaStage {
         }
     }
 
-    /** Estimated model tokens of one image of each episode, from the stored image sizes. */
-    private static Map<String, Long> imageTokens(SparkSession spark, Path staging, Map<Integer, String> imageFolder) {
-        Map<String, Long> tokens = new HashMap<>();
+    /** The stored (full) image size of each episode, {width, height}: one video, one size. */
+    private static Map<String, int[]> imageSizes(SparkSession spark, Path staging, Map<Integer, String> imageFolder) {
+        Map<String, int[]> sizes = new HashMap<>();
         for (String folder : new TreeSet<>(imageFolder.values())) {
+            if (!exists(staging, folder)) {
+                continue;
+            }
             for (Row row : spark.read()
                     .parquet(new Path(staging, folder).toString())
+                    .filter(functions.col("variant").equalTo(Placement.FULL))
                     .groupBy("dataset", "episode_index")
                     .agg(functions.max("width"), functions.max("height"))
                     .collectAsList()) {
-                tokens.put(row.getString(0) + "/" + row.getLong(1), VqaStats.imageTokens(row.getInt(2), row.getInt(3)));
+                sizes.put(row.getString(0) + "/" + row.getLong(1), new int[] {row.getInt(2), row.getInt(3)});
             }
         }
-        return tokens;
+        return sizes;
+    }
+
+    private static boolean exists(Path staging, String folder) {
+        try {
+            return staging.getFileSystem(HadoopConf.get()).exists(new Path(staging, folder));
+        } catch (IOException e) {
+            throw new PipelineException(CoreErrorCode.STORAGE_IO, "Cannot list " + folder + ": " + e.getMessage(), e);
+        }
     }
 
     /** Episodes (dataset + episode) that appear in more than one split of the written sample tables. */

@@ -75,10 +75,11 @@ public final class CoreConfig {
                 integer(VIDEO_DECODER_THREADS, 1, 0, 64, "FFmpeg decoder threads per task (0 = FFmpeg's choice)"),
                 enumValue(
                         VIDEO_AV1_DECODER,
-                        "auto",
+                        "libaom",
                         List.of("auto", "dav1d", "libaom"),
-                        "AV1 decoder of the features stage: dav1d runs the host's ffmpeg (with libdav1d) as a"
-                                + " subprocess, ~2x faster than JavaCV's libaom; auto = dav1d when available, else"
+                        "AV1 decoder of the features stage: libaom in the JVM (JavaCV); dav1d = the host's ffmpeg"
+                                + " with libdav1d as a subprocess piping luma (decodes ~2x faster, but measured no faster"
+                                + " per core end to end, docs/benchmarks.md); auto = dav1d when available, else"
                                 + " libaom with warning DAV1D_UNAVAILABLE"),
                 doubleValue(
                         VIDEO_TIMESTAMP_TOLERANCE,

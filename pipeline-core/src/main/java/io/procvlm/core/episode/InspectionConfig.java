@@ -51,6 +51,6 @@ public record InspectionConfig(
 
     /** The defaults of {@link CoreConfig}. */
     public static InspectionConfig defaults() {
-        return new InspectionConfig(1, 0.25, 0, 0.5, 2, Av1Decoder.AUTO);
+        return new InspectionConfig(1, 0.25, 0, 0.5, 2, Av1Decoder.LIBAOM);
     }
 }

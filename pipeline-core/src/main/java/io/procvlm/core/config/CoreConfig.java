@@ -26,6 +26,7 @@ public final class CoreConfig {
     public static final String CAMERA_EXO_PATTERNS = "camera.exo-patterns";
     public static final String CAMERA_EGO_PATTERNS = "camera.ego-patterns";
     public static final String VIDEO_DECODER_THREADS = "video.decoder-threads";
+    public static final String VIDEO_AV1_DECODER = "video.av1-decoder";
     public static final String VIDEO_TIMESTAMP_TOLERANCE = "video.timestamp-tolerance-frames";
     public static final String VIDEO_MAX_UNMATCHED_ROWS = "video.max-unmatched-rows";
     public static final String INDEX_MAX_TIMESTAMP_DRIFT = "index.max-timestamp-drift-frames";
@@ -72,6 +73,14 @@ public final class CoreConfig {
                         List.of("wrist", "ego", "interior", "hand", "gripper", "eye_in_hand", "depth"),
                         "Words that mark an egocentric camera key; such cameras are only used when nothing else exists"),
                 integer(VIDEO_DECODER_THREADS, 1, 0, 64, "FFmpeg decoder threads per task (0 = FFmpeg's choice)"),
+                enumValue(
+                        VIDEO_AV1_DECODER,
+                        "libaom",
+                        List.of("auto", "dav1d", "libaom"),
+                        "AV1 decoder of the features stage: libaom in the JVM (JavaCV); dav1d = the host's ffmpeg"
+                                + " with libdav1d as a subprocess piping luma (decodes ~2x faster, but measured no faster"
+                                + " per core end to end, docs/benchmarks.md); auto = dav1d when available, else"
+                                + " libaom with warning DAV1D_UNAVAILABLE"),
                 doubleValue(
                         VIDEO_TIMESTAMP_TOLERANCE,
                         0.25,

@@ -43,6 +43,19 @@ public interface EpisodeReader {
     FrameSource openFrames(DatasetFiles files, EpisodeRef ref, int decoderThreads, PixelMode mode);
 
     /**
+     * As {@link #openFrames(DatasetFiles, EpisodeRef, int, PixelMode)}, with AV1 videos decoded as {@code av1Decoder}
+     * asks ({@code video.av1-decoder}); readers without video ignore it.
+     */
+    default FrameSource openFrames(
+            DatasetFiles files,
+            EpisodeRef ref,
+            int decoderThreads,
+            PixelMode mode,
+            io.procvlm.core.video.Av1Decoder av1Decoder) {
+        return openFrames(files, ref, decoderThreads, mode);
+    }
+
+    /**
      * The subtask labels the dataset ships for this episode, or empty when it ships none.
      *
      * @param source {@code auto} (the format's first source present) or a source name the format knows; a source the

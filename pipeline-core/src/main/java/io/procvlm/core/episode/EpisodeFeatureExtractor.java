@@ -16,6 +16,7 @@ import io.procvlm.core.model.EpisodeRef;
 import io.procvlm.core.model.Problem;
 import io.procvlm.core.video.DecodedFrame;
 import io.procvlm.core.video.FrameSource;
+import io.procvlm.core.video.PixelMode;
 import io.procvlm.core.video.VideoInfo;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +56,8 @@ public final class EpisodeFeatureExtractor implements java.io.Serializable {
             double[] gripper = gripperSignal(ref, table);
             double[] speed = stateSpeed(ref, table);
             long firstUnmatchedFrameIndex = -1;
-            try (FrameSource source = reader.openFrames(files, ref, inspection.decoderThreads());
+            try (FrameSource source = reader.openFrames(
+                            files, ref, inspection.decoderThreads(), PixelMode.GRAY, inspection.av1Decoder());
                     VisualChangeExtractor extractor = new VisualChangeExtractor(features)) {
                 int row = 0;
                 for (DecodedFrame frame; (frame = source.next()) != null; ) {

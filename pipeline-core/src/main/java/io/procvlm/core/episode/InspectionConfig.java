@@ -2,6 +2,7 @@ package io.procvlm.core.episode;
 
 import io.procvlm.core.config.Config;
 import io.procvlm.core.config.CoreConfig;
+import io.procvlm.core.video.Av1Decoder;
 import java.io.Serializable;
 
 /**
@@ -12,25 +13,44 @@ import java.io.Serializable;
  * @param maxUnmatchedRows rows allowed without a frame before the episode is quarantined
  * @param maxTimestampDriftFrames how far, in frame periods, a row's timestamp may drift from frame_index / fps
  * @param minFrames episodes with fewer rows are quarantined
+ * @param av1Decoder which decoder reads AV1 videos ({@code video.av1-decoder})
  */
 public record InspectionConfig(
         int decoderThreads,
         double timestampToleranceFrames,
         int maxUnmatchedRows,
         double maxTimestampDriftFrames,
-        int minFrames)
+        int minFrames,
+        Av1Decoder av1Decoder)
         implements Serializable {
+    /** As before {@code video.av1-decoder} existed: AV1 decoded by JavaCV's libaom. */
+    public InspectionConfig(
+            int decoderThreads,
+            double timestampToleranceFrames,
+            int maxUnmatchedRows,
+            double maxTimestampDriftFrames,
+            int minFrames) {
+        this(
+                decoderThreads,
+                timestampToleranceFrames,
+                maxUnmatchedRows,
+                maxTimestampDriftFrames,
+                minFrames,
+                Av1Decoder.LIBAOM);
+    }
+
     public static InspectionConfig from(Config config) {
         return new InspectionConfig(
                 config.integer(CoreConfig.VIDEO_DECODER_THREADS),
                 config.doubleValue(CoreConfig.VIDEO_TIMESTAMP_TOLERANCE),
                 config.integer(CoreConfig.VIDEO_MAX_UNMATCHED_ROWS),
                 config.doubleValue(CoreConfig.INDEX_MAX_TIMESTAMP_DRIFT),
-                config.integer(CoreConfig.INDEX_MIN_FRAMES));
+                config.integer(CoreConfig.INDEX_MIN_FRAMES),
+                Av1Decoder.parse(config.string(CoreConfig.VIDEO_AV1_DECODER)));
     }
 
     /** The defaults of {@link CoreConfig}. */
     public static InspectionConfig defaults() {
-        return new InspectionConfig(1, 0.25, 0, 0.5, 2);
+        return new InspectionConfig(1, 0.25, 0, 0.5, 2, Av1Decoder.LIBAOM);
     }
 }

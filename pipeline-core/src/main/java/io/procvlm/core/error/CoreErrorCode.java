@@ -79,6 +79,11 @@ public enum CoreErrorCode implements ErrorCodeSupplier {
     VIDEO_RANGE_INCLUSIVE(74, USER_ERROR),
     /** Warning: an RLDS episode stored as one record whose last step is not {@code is_last} (a truncated episode). */
     EPISODE_NOT_TERMINATED(75, USER_ERROR),
+    /**
+     * {@code video.av1-decoder=dav1d}: no {@code ffmpeg} with the libdav1d decoder on this host (an error); with
+     * {@code auto} a warning, logged once per JVM, and AV1 is decoded with JavaCV's libaom instead.
+     */
+    DAV1D_UNAVAILABLE(76, USER_ERROR),
 
     // outside the process
     STORAGE_IO(100, EXTERNAL),

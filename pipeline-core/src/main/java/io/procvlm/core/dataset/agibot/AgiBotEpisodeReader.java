@@ -17,9 +17,10 @@ import io.procvlm.core.dataset.hdf5.Hdf5Values;
 import io.procvlm.core.error.PipelineException;
 import io.procvlm.core.io.DatasetFiles;
 import io.procvlm.core.model.EpisodeRef;
+import io.procvlm.core.video.Av1Decoder;
 import io.procvlm.core.video.FrameSource;
 import io.procvlm.core.video.PixelMode;
-import io.procvlm.core.video.ffmpeg.FfmpegFrameSource;
+import io.procvlm.core.video.ffmpeg.Dav1dFrameSource;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Optional;
@@ -111,11 +112,18 @@ public final class AgiBotEpisodeReader implements EpisodeReader {
 
     @Override
     public FrameSource openFrames(DatasetFiles files, EpisodeRef ref, int decoderThreads, PixelMode mode) {
+        return openFrames(files, ref, decoderThreads, mode, Av1Decoder.LIBAOM);
+    }
+
+    @Override
+    public FrameSource openFrames(
+            DatasetFiles files, EpisodeRef ref, int decoderThreads, PixelMode mode, Av1Decoder av1Decoder) {
         String video = ref.video().path();
         if (!files.exists(video)) {
             throw new PipelineException(MISSING_VIDEO, "video file " + video + " does not exist");
         }
-        return FfmpegFrameSource.open(files.localFile(video), 0.0, Double.NaN, decoderThreads, ref.fps(), mode);
+        return Dav1dFrameSource.open(
+                files.localFile(video), 0.0, Double.NaN, decoderThreads, ref.fps(), mode, av1Decoder);
     }
 
     @Override

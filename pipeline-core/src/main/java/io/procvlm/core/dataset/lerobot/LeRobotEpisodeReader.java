@@ -10,9 +10,10 @@ import io.procvlm.core.io.DatasetFiles;
 import io.procvlm.core.model.CameraStorage;
 import io.procvlm.core.model.EpisodeRef;
 import io.procvlm.core.model.VideoSegment;
+import io.procvlm.core.video.Av1Decoder;
 import io.procvlm.core.video.FrameSource;
 import io.procvlm.core.video.PixelMode;
-import io.procvlm.core.video.ffmpeg.FfmpegFrameSource;
+import io.procvlm.core.video.ffmpeg.Dav1dFrameSource;
 import java.util.Optional;
 
 /** Reads episodes of LeRobot v2.0, v2.1 and v3.0 datasets (video or images in parquet). */
@@ -33,6 +34,12 @@ public final class LeRobotEpisodeReader implements EpisodeReader {
 
     @Override
     public FrameSource openFrames(DatasetFiles files, EpisodeRef ref, int decoderThreads, PixelMode mode) {
+        return openFrames(files, ref, decoderThreads, mode, Av1Decoder.LIBAOM);
+    }
+
+    @Override
+    public FrameSource openFrames(
+            DatasetFiles files, EpisodeRef ref, int decoderThreads, PixelMode mode, Av1Decoder av1Decoder) {
         if (ref.camera().storage() == CameraStorage.IMAGE_IN_PARQUET) {
             return LeRobotImageFrameSource.open(files, ref, mode);
         }
@@ -45,8 +52,14 @@ public final class LeRobotEpisodeReader implements EpisodeReader {
         // into a v3.0 shard would buffer the stream in memory from its start.)
         DatasetFiles.LocalCopy copy = files.localCopy(segment.path());
         try {
-            FfmpegFrameSource source = FfmpegFrameSource.open(
-                    copy.file(), segment.fromTimestamp(), segment.toTimestamp(), decoderThreads, ref.fps(), mode);
+            FrameSource source = Dav1dFrameSource.open(
+                    copy.file(),
+                    segment.fromTimestamp(),
+                    segment.toTimestamp(),
+                    decoderThreads,
+                    ref.fps(),
+                    mode,
+                    av1Decoder);
             return copy.temporary() ? new DeletingFrameSource(source, copy) : source;
         } catch (RuntimeException e) {
             copy.close();

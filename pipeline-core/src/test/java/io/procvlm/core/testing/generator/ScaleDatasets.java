@@ -26,7 +26,7 @@ public final class ScaleDatasets {
     public static final int WIDTH = 64;
     /** Height of the generated videos. */
     public static final int HEIGHT = 48;
-    /** Default frames per v3.0 data and video file (about 70 episodes of ~120 frames each). */
+    /** Default frames per v3.0 data and video file (about 50 episodes of ~155 frames each). */
     public static final int DEFAULT_FRAMES_PER_V3_FILE = 8_000;
 
     private static final String[] OBJECTS = {"red block", "blue cube", "green block", "yellow bottle"};

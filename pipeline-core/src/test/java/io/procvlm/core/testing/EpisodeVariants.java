@@ -83,29 +83,11 @@ public final class EpisodeVariants {
     public static EpisodeFrames retried(
             EpisodeFrames frames, int contact, int closing, List<Integer> handDimensions, double extraClosure) {
         int n = frames.size();
-        int total = n + 2 * closing;
-        long[] frameIndex = new long[total];
-        double[] timestamp = new double[total];
-        double[] flow = new double[total];
-        double[] frameDiff = new double[total];
-        double[] moving = new double[total];
-        double[] gripper = new double[total];
-        double[] speed = new double[total];
-        long[] phash = frames.phash() == null ? null : new long[total];
-        float[][] state = new float[total][];
-        double fps = fps(frames);
         Map<Integer, Float> widest = new HashMap<>();
         Map<Integer, Float> empty = new HashMap<>();
         for (int dimension : handDimensions) {
-            float low = Float.POSITIVE_INFINITY;
-            float high = Float.NEGATIVE_INFINITY;
-            for (float[] row : frames.state()) {
-                if (row != null && dimension < row.length) {
-                    low = Math.min(low, row[dimension]);
-                    high = Math.max(high, row[dimension]);
-                }
-            }
-            empty.put(dimension, (float) (low - extraClosure * (high - low)));
+            float[] range = range(frames, dimension);
+            empty.put(dimension, (float) (range[0] - extraClosure * (range[1] - range[0])));
         }
         double lowGripper = Double.POSITIVE_INFINITY;
         double highGripper = Double.NEGATIVE_INFINITY;
@@ -128,43 +110,52 @@ public final class EpisodeVariants {
                 widestGripper = Math.max(widestGripper, frames.gripper()[i]);
             }
         }
-        int out = 0;
+        // the rows, with row `contact` shown 2 * closing more times first; those copies then close and reopen the hand
+        List<Integer> order = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             if (i == contact) {
-                for (int k = 1; k <= 2 * closing; k++, out++) {
-                    boolean closingNow = k <= closing;
-                    double depth = closingNow ? (double) k / closing : (double) (2 * closing - k) / closing;
-                    copyRow(frames, i, out, frameIndex, flow, frameDiff, moving, gripper, speed, phash, state);
-                    float[] closed = state[out] == null ? null : state[out].clone();
-                    if (closed != null) {
-                        for (int dimension : handDimensions) {
-                            if (dimension < closed.length) {
-                                float open = closingNow
-                                        ? closed[dimension]
-                                        : widest.getOrDefault(dimension, closed[dimension]);
-                                closed[dimension] = (float) (open + depth * (empty.get(dimension) - open));
-                            }
-                        }
-                    }
-                    state[out] = closed;
-                    double openGripper =
-                            closingNow || widestGripper == Double.NEGATIVE_INFINITY ? gripper[out] : widestGripper;
-                    gripper[out] = Double.isNaN(gripper[out])
-                            ? Double.NaN
-                            : openGripper + depth * (emptyGripper - openGripper);
-                    speed[out] = 0;
-                    flow[out] = frames.flow()[i];
-                    frameDiff[out] = frames.frameDiff()[i];
+                for (int k = 0; k < 2 * closing; k++) {
+                    order.add(i);
                 }
             }
-            copyRow(frames, i, out, frameIndex, flow, frameDiff, moving, gripper, speed, phash, state);
-            out++;
+            order.add(i);
         }
-        for (int i = 0; i < total; i++) {
-            frameIndex[i] = i;
-            timestamp[i] = i / fps;
+        EpisodeFrames retried = assemble(frames, order, List.of(), fps(frames));
+        int first = Math.min(contact, n);
+        for (int k = 1; k <= 2 * closing; k++) {
+            int out = first + k - 1;
+            boolean closingNow = k <= closing;
+            double depth = closingNow ? (double) k / closing : (double) (2 * closing - k) / closing;
+            float[] closed = retried.state()[out] == null ? null : retried.state()[out].clone();
+            if (closed != null) {
+                for (int dimension : handDimensions) {
+                    if (dimension < closed.length) {
+                        float open = closingNow ? closed[dimension] : widest.getOrDefault(dimension, closed[dimension]);
+                        closed[dimension] = (float) (open + depth * (empty.get(dimension) - open));
+                    }
+                }
+            }
+            retried.state()[out] = closed;
+            double gripper = retried.gripper()[out];
+            double openGripper = closingNow || widestGripper == Double.NEGATIVE_INFINITY ? gripper : widestGripper;
+            retried.gripper()[out] =
+                    Double.isNaN(gripper) ? Double.NaN : openGripper + depth * (emptyGripper - openGripper);
+            retried.stateSpeed()[out] = 0;
         }
-        return new EpisodeFrames(frameIndex, timestamp, flow, frameDiff, moving, gripper, speed, phash, state);
+        return retried;
+    }
+
+    /** The lowest and highest value of state dimension {@code dimension} over the episode. */
+    private static float[] range(EpisodeFrames frames, int dimension) {
+        float low = Float.POSITIVE_INFINITY;
+        float high = Float.NEGATIVE_INFINITY;
+        for (float[] row : frames.state()) {
+            if (row != null && dimension < row.length) {
+                low = Math.min(low, row[dimension]);
+                high = Math.max(high, row[dimension]);
+            }
+        }
+        return new float[] {low, high};
     }
 
     /**
@@ -190,14 +181,9 @@ public final class EpisodeVariants {
             return extended;
         }
         for (int dimension : handDimensions) {
-            float low = Float.POSITIVE_INFINITY;
-            float high = Float.NEGATIVE_INFINITY;
-            for (float[] row : frames.state()) {
-                if (row != null && dimension < row.length) {
-                    low = Math.min(low, row[dimension]);
-                    high = Math.max(high, row[dimension]);
-                }
-            }
+            float[] range = range(frames, dimension);
+            float low = range[0];
+            float high = range[1];
             float[] first = frames.state()[0];
             float start = first == null || dimension >= first.length ? low : first[dimension];
             float target = (float) Math.max(low, start - closer * (high - low));

@@ -174,6 +174,7 @@ public final class PipelineRunner {
             if (stages.contains(IndexStage.NAME)) {
                 IndexStage.Result index = IndexStage.run(spark, scans, inspection, outputRoot);
                 reports.add(index.report());
+                HeapProbe.after(IndexStage.NAME, err);
                 manifest.stage(index.report(), runId, fingerprint(IndexStage.NAME, inspection.toString()));
                 manifest.write(outputRoot);
                 goodEpisodes = new ArrayList<>();
@@ -213,6 +214,7 @@ public final class PipelineRunner {
                 StageReport report = outcome.report();
                 unitFingerprints.put(FeaturesStage.NAME, fingerprints(outcome.entries()));
                 reports.add(report);
+                HeapProbe.after(report.stage(), err);
                 manifest.stage(report, runId, fingerprint(FeaturesStage.NAME, settings));
                 manifest.write(outputRoot);
                 goodEpisodes = okOnly(goodEpisodes, report);
@@ -250,6 +252,7 @@ public final class PipelineRunner {
                 StageReport report = outcome.report();
                 unitFingerprints.put(AnnotateStage.NAME, fingerprints(outcome.entries()));
                 reports.add(report);
+                HeapProbe.after(report.stage(), err);
                 manifest.stage(report, runId, fingerprint(AnnotateStage.NAME, settings));
                 manifest.write(outputRoot);
             }
@@ -276,6 +279,7 @@ public final class PipelineRunner {
                                 config.longValue(CoreConfig.OUTPUT_ROWS_PER_FILE),
                                 gate));
                 reports.add(report);
+                HeapProbe.after(report.stage(), err);
                 manifest.stage(report, runId, fingerprint(LabelStage.NAME, settingsOf("progress.")));
                 manifest.write(outputRoot);
             }
@@ -302,6 +306,7 @@ public final class PipelineRunner {
                                 inspection.decoderThreads(),
                                 gate));
                 reports.add(report);
+                HeapProbe.after(report.stage(), err);
                 manifest.stage(report, runId, fingerprint(VqaStage.NAME, settings));
                 manifest.write(outputRoot);
             }

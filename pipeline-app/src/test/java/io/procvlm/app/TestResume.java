@@ -148,6 +148,59 @@ final class TestResume {
     }
 
     @Test
+    void manyBatchFoldersAreCompactedIntoOneWithTheSameTables() throws Exception {
+        Path plain = directory.resolve("plain");
+        Path folded = directory.resolve("folded");
+        String stages = "index,features,annotate";
+        String[] oneUnitBatches = {"--set", "run.batch-units=1"};
+        Cli.Result first = Cli.run(arguments(GeneratedDatasets.V30_AV1, plain, stages, oneUnitBatches)
+                .toArray(String[]::new));
+        assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
+        List<String> compacting = arguments(
+                GeneratedDatasets.V30_AV1,
+                folded,
+                stages,
+                "--set",
+                "run.batch-units=1",
+                "--set",
+                "run.max-unit-folders=2");
+        Cli.Result second = Cli.run(compacting.toArray(String[]::new));
+        assertThat(second.exitCode()).as(second.out() + second.err()).isZero();
+
+        for (String stage : List.of("features", "annotate")) {
+            assertThat(unitFolders(plain, stage)).as("one folder per batch").hasSize(5);
+            assertThat(unitFolders(folded, stage)).singleElement().asString().endsWith("-compact");
+            assertThat(counters(folded, stage).get("unit-folders-compacted").asInt())
+                    .isEqualTo(5);
+            assertThat(Ledger.load(folded.toString(), stage).values())
+                    .allMatch(entry -> entry.batch().endsWith("-compact"));
+        }
+        assertThat(files(folded.resolve("frames"))).isEqualTo(files(plain.resolve("frames")));
+        assertThat(files(folded.resolve("segments"))).isEqualTo(files(plain.resolve("segments")));
+
+        // The compacted folder serves the next runs: unchanged, all reused; features forced, the same tables again.
+        Cli.Result unchanged = Cli.run(compacting.toArray(String[]::new));
+        assertThat(unchanged.exitCode()).isZero();
+        assertThat(counters(folded, "features").get("units-reused").asInt()).isEqualTo(5);
+        assertThat(counters(folded, "annotate").get("units-reused").asInt()).isEqualTo(5);
+        List<String> forced = new ArrayList<>(compacting);
+        forced.addAll(List.of("--force", "annotate"));
+        Cli.Result again = Cli.run(forced.toArray(String[]::new));
+        assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
+        assertThat(counters(folded, "annotate").get("units-computed").asInt()).isEqualTo(5);
+        assertThat(files(folded.resolve("segments"))).isEqualTo(files(plain.resolve("segments")));
+        assertThat(unitFolders(folded, "annotate")).singleElement().asString().endsWith("-compact");
+    }
+
+    private static List<String> unitFolders(Path out, String stage) throws IOException {
+        try (Stream<Path> folders = Files.list(out.resolve("_units").resolve(stage))) {
+            return folders.map(folder -> folder.getFileName().toString())
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    @Test
     void jsonLogsCarryTheProgressLines() throws Exception {
         Path out = directory.resolve("json");
         List<String> run = new ArrayList<>(List.of("--log-format", "json"));

@@ -79,7 +79,7 @@ public final class AnnotateStage {
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<Map<String, EpisodeRef>> refOf = context.broadcast(refs);
         int parallelism = annotator.parallelism();
-        JavaRDD<Annotated> results = FramesTable.byEpisode(spark, inputRoot)
+        JavaRDD<Annotated> results = FramesTable.byEpisode(spark, inputRoot, refs.keySet())
                 .filter(pair -> refOf.value().containsKey(pair._1()))
                 .mapPartitions(pairs -> annotateAll(pairs, refOf.value(), annotator, parallelism))
                 .persist(StorageLevel.MEMORY_AND_DISK());

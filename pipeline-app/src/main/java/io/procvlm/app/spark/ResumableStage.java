@@ -197,10 +197,66 @@ public final class ResumableStage {
         TableInfo output = commit.commit(rows(current), ok(current), outputRoot);
         counters.put("units-reused", reused);
         counters.put("units-computed", todo.size());
+        Map<String, LedgerEntry> kept = foldBatches(current, output, counters);
         Ledger.output(outputRoot, stage, new StageOutput(stageFingerprint, output, counters));
-        Ledger.compact(outputRoot, stage, current.values());
-        removeUnusedBatches(current);
-        return new Outcome(report(current, output, started, counters), current);
+        // Until this rewrite the ledger points at the old batch folders, which are still there: a kill loses nothing.
+        Ledger.compact(outputRoot, stage, kept.values());
+        removeUnusedBatches(kept);
+        return new Outcome(report(kept, output, started, counters), kept);
+    }
+
+    /**
+     * Compaction for incremental rebuilds: every run that computes units adds batch folders under {@code
+     * _units/<stage>/}, and the next commit reads one folder per batch still referenced. Once the ok units' rows are
+     * spread over more than {@code run.max-unit-folders} folders, the table just committed (exactly those rows, in
+     * files of {@code output.rows-per-file}) is copied into one folder, {@code <run>-compact}, and the entries point
+     * at it; the old folders are removed after the ledger says so. The committed table is not touched.
+     */
+    private Map<String, LedgerEntry> foldBatches(
+            Map<String, LedgerEntry> current, TableInfo output, Map<String, Number> counters) {
+        Set<String> used = new HashSet<>();
+        current.values().stream().filter(LedgerEntry::isDone).forEach(entry -> used.add(entry.batch()));
+        if (used.size() <= options.maxUnitFolders()) {
+            return current;
+        }
+        String folded = runId + "-compact";
+        Path target = new Path(batchFolder(folded), table);
+        Path source = new Path(output.location());
+        try {
+            FileSystem fileSystem = target.getFileSystem(HadoopConf.get());
+            fileSystem.delete(batchFolder(folded), true);
+            fileSystem.mkdirs(target);
+            for (FileStatus file : fileSystem.listStatus(source)) {
+                String name = file.getPath().getName();
+                if (file.isFile() && !name.startsWith("_") && !name.startsWith(".")) {
+                    org.apache.hadoop.fs.FileUtil.copy(
+                            fileSystem, file.getPath(), fileSystem, new Path(target, name), false, HadoopConf.get());
+                }
+            }
+        } catch (IOException e) {
+            throw new PipelineException(
+                    CoreErrorCode.STORAGE_IO,
+                    "Cannot compact the batch folders into " + target + ": " + e.getMessage(),
+                    e);
+        }
+        Map<String, LedgerEntry> kept = new TreeMap<>();
+        current.forEach((key, entry) -> kept.put(
+                key,
+                entry.isDone()
+                        ? new LedgerEntry(
+                                entry.unit(),
+                                entry.fingerprint(),
+                                entry.status(),
+                                entry.code(),
+                                entry.attempts(),
+                                folded,
+                                entry.outcome(),
+                                entry.runId())
+                        : entry));
+        counters.put("unit-folders-compacted", used.size());
+        progress.printf(Locale.ROOT, "%s: %d batch folders compacted into %s%n", stage, used.size(), folded);
+        progress.flush();
+        return kept;
     }
 
     private boolean reusable(LedgerEntry entry, String fingerprint) {

@@ -14,11 +14,13 @@ import java.util.Set;
  * run.retry-failed} computes quarantined units again, {@code run.force} recomputes whole stages, {@code
  * run.batch-units} sets how many units are committed at a time.
  */
-public record ResumeOptions(boolean resume, boolean retryFailed, Set<String> force, int batchUnits) {
+public record ResumeOptions(
+        boolean resume, boolean retryFailed, Set<String> force, int batchUnits, int maxUnitFolders) {
     public static final String RESUME = "run.resume";
     public static final String RETRY_FAILED = "run.retry-failed";
     public static final String FORCE = "run.force";
     public static final String BATCH_UNITS = "run.batch-units";
+    public static final String MAX_UNIT_FOLDERS = "run.max-unit-folders";
     /** With {@code run.batch-units: 0}, a stage's units are committed in about this many batches. */
     static final int AUTO_BATCHES = 16;
     /** ... but never fewer units than this per batch (each batch is a Spark job). */
@@ -49,7 +51,14 @@ public record ResumeOptions(boolean resume, boolean retryFailed, Set<String> for
                         0,
                         0,
                         1_000_000,
-                        "Units committed (and kept across a kill) at a time; 0 = about 1/16 of a stage's units, at least 32"));
+                        "Units committed (and kept across a kill) at a time; 0 = about 1/16 of a stage's units, at least 32"),
+                integer(
+                        MAX_UNIT_FOLDERS,
+                        64,
+                        1,
+                        1_000_000,
+                        "Batch folders a stage's rows may be spread over under _units/<stage>/ before a commit"
+                                + " compacts them into one (incremental rebuilds add folders)"));
     }
 
     public static ResumeOptions from(Config config) {
@@ -57,7 +66,8 @@ public record ResumeOptions(boolean resume, boolean retryFailed, Set<String> for
                 config.bool(RESUME),
                 config.bool(RETRY_FAILED),
                 Set.copyOf(config.stringList(FORCE)),
-                config.integer(BATCH_UNITS));
+                config.integer(BATCH_UNITS),
+                config.integer(MAX_UNIT_FOLDERS));
     }
 
     public boolean forces(String stage) {

@@ -3,16 +3,26 @@ package io.procvlm.core.spark;
 import io.procvlm.core.episode.EpisodeFeatures;
 import io.procvlm.core.episode.EpisodeFrames;
 import io.procvlm.core.episode.FeatureRows;
+import io.procvlm.core.model.EpisodeRef;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.TreeMap;
 import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import scala.Tuple2;
 
 /** The {@code frames/} table: one row per decoded frame of every good episode (documented in docs/tables.md). */
 public final class FramesTable {
@@ -75,10 +85,111 @@ public final class FramesTable {
      * episode's rows in frame order. The grouping shuffles rows, never files.
      */
     public static JavaPairRDD<String, EpisodeFrames> byEpisode(SparkSession spark, String outputRoot) {
+        return byEpisode(spark, outputRoot, null);
+    }
+
+    /**
+     * The rows of the episodes {@code keys} names ({@code dataset/episode}, as {@link EpisodeRef#key()} gives them; all
+     * episodes when {@code null}) of the {@code frames/} table under {@code
+     * outputRoot}, grouped by episode ({@code dataset/episode} keys), each episode's rows in frame order.
+     *
+     * <p>The rows of other episodes are dropped before anything is shuffled: a range filter per dataset (pushed down
+     * to the Parquet reader, which skips row groups outside it) then a semi-join on the exact keys. The kept rows are
+     * hash-partitioned by episode and sorted within partitions (Spark's own sort-based shuffle of binary rows), so a
+     * batch's cost follows the batch's rows, not the table's, and no episode's rows are ever collected as objects on
+     * the way. The partition count follows the table's input partitions, at least the default parallelism.
+     */
+    public static JavaPairRDD<String, EpisodeFrames> byEpisode(
+            SparkSession spark, String outputRoot, Collection<String> keys) {
         Dataset<Row> table = spark.read().schema(SCHEMA).parquet(outputRoot + "/" + NAME);
-        return table.javaRDD()
-                .groupBy(row -> row.getString(0) + "/" + row.getLong(1))
-                .mapValues(FramesTable::toFrames);
+        int partitions =
+                Math.max(spark.sparkContext().defaultParallelism(), table.rdd().getNumPartitions());
+        if (keys != null) {
+            List<Key> episodes = keys.stream().map(Key::parse).distinct().toList();
+            if (episodes.isEmpty()) {
+                return JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelizePairs(List.of());
+            }
+            table = table.filter(ranges(episodes))
+                    .join(
+                            functions.broadcast(keys(spark, episodes)),
+                            scala.jdk.javaapi.CollectionConverters.asScala(List.of("dataset", "episode_index"))
+                                    .toSeq(),
+                            "left_semi");
+            partitions = Math.max(1, Math.min(partitions, episodes.size()));
+        }
+        return table.repartition(partitions, functions.col("dataset"), functions.col("episode_index"))
+                .sortWithinPartitions("dataset", "episode_index", "frame_index")
+                .javaRDD()
+                .mapPartitionsToPair(FramesTable::grouped);
+    }
+
+    /** {@code (dataset = d AND episode_index BETWEEN min AND max) OR ...}, one term per dataset. */
+    private static Column ranges(List<Key> episodes) {
+        Map<String, long[]> bounds = new TreeMap<>();
+        for (Key key : episodes) {
+            bounds.merge(key.dataset(), new long[] {key.episode(), key.episode()}, (a, b) ->
+                    new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+        }
+        Column any = null;
+        for (Map.Entry<String, long[]> entry : bounds.entrySet()) {
+            Column term = functions
+                    .col("dataset")
+                    .equalTo(entry.getKey())
+                    .and(functions.col("episode_index").between(entry.getValue()[0], entry.getValue()[1]));
+            any = any == null ? term : any.or(term);
+        }
+        return any;
+    }
+
+    private static Dataset<Row> keys(SparkSession spark, List<Key> episodes) {
+        List<Row> rows = new ArrayList<>(episodes.size());
+        for (Key key : episodes) {
+            rows.add(RowFactory.create(key.dataset(), key.episode()));
+        }
+        StructType schema = new StructType()
+                .add("dataset", DataTypes.StringType, false)
+                .add("episode_index", DataTypes.LongType, false);
+        return spark.createDataFrame(rows, schema);
+    }
+
+    /** A {@code dataset/episode} key, split at its last slash (dataset ids may hold slashes). */
+    private record Key(String dataset, long episode) {
+        static Key parse(String key) {
+            int slash = key.lastIndexOf('/');
+            if (slash <= 0) {
+                throw new IllegalArgumentException("Not a dataset/episode key: " + key);
+            }
+            return new Key(key.substring(0, slash), Long.parseLong(key.substring(slash + 1)));
+        }
+    }
+
+    /** A partition's rows, sorted by episode then frame, as one pair per episode. */
+    private static Iterator<Tuple2<String, EpisodeFrames>> grouped(Iterator<Row> rows) {
+        return new Iterator<>() {
+            private Row pending = rows.hasNext() ? rows.next() : null;
+
+            @Override
+            public boolean hasNext() {
+                return pending != null;
+            }
+
+            @Override
+            public Tuple2<String, EpisodeFrames> next() {
+                if (pending == null) {
+                    throw new NoSuchElementException();
+                }
+                String dataset = pending.getString(0);
+                long episode = pending.getLong(1);
+                List<Row> episodeRows = new ArrayList<>();
+                while (pending != null
+                        && pending.getLong(1) == episode
+                        && pending.getString(0).equals(dataset)) {
+                    episodeRows.add(pending);
+                    pending = rows.hasNext() ? rows.next() : null;
+                }
+                return new Tuple2<>(dataset + "/" + episode, toFrames(episodeRows));
+            }
+        };
     }
 
     /** One episode's rows (any order) as columns in frame order. */

@@ -6,9 +6,12 @@ import java.util.Locale;
 
 /**
  * A measurement aid for {@code scripts/bench-scale}: with {@code -Dprocvlm.heap-probe=true}, after each stage the
- * driver asks for two full collections and logs the heap still in use, one line {@code heap-probe: <stage> <bytes>}
- * on the error stream. Between stages no task runs, so in local mode that figure is what the driver holds (its lists,
- * maps and Spark's own state), which a peak read from a GC log cannot separate from the executors' garbage. Off by
+ * driver asks for full collections (giving Spark's cleaner time in between) and logs the heap still in use, one line {@code heap-probe: <stage> <bytes> <cpu-before> <cpu-after> <wall>}
+ * on the error stream ({@code -Dprocvlm.heap-probe=histogram} adds the live objects by class, largest first). Between stages no task runs, so in local mode that figure is what the driver holds (its lists,
+ * maps and Spark's own state), which a peak read from a GC log cannot separate from the executors' garbage. The line
+ * ends with the process's CPU time before and after the probe and the probe's own wall time (nanoseconds): a stage's
+ * CPU time is the difference between its probe's first figure and the previous probe's second, which contention on a shared machine disturbs far
+ * less than wall time. Off by
  * default: a full collection costs time and the figure is for measurement only.
  */
 final class HeapProbe {
@@ -16,14 +19,56 @@ final class HeapProbe {
 
     private HeapProbe() {}
 
+    /** CPU time of the whole process so far, every thread (what a stage cost, whatever else ran on the machine). */
+    private static long cpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
+    }
+
     static void after(String stage, java.io.PrintWriter err) {
-        if (!Boolean.getBoolean(PROPERTY)) {
+        String mode = System.getProperty(PROPERTY, "false");
+        if (!mode.equals("true") && !mode.equals("histogram")) {
             return;
         }
-        System.gc();
+        long cpuBefore = cpuNanos();
+        long wallBefore = System.nanoTime();
+        // Spark's ContextCleaner releases the state of unreachable RDDs, shuffles and broadcasts on its own thread
+        // once a collection has found them: collect, let it work, collect again.
+        for (int round = 0; round < 3; round++) {
+            System.gc();
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         System.gc();
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        err.println(String.format(Locale.ROOT, "heap-probe: %s %d", stage, heap.getUsed()));
+        err.println(String.format(
+                Locale.ROOT,
+                "heap-probe: %s %d %d %d %d",
+                stage,
+                heap.getUsed(),
+                cpuBefore,
+                cpuNanos(),
+                System.nanoTime() - wallBefore));
+        if (mode.equals("histogram")) {
+            // the live objects by class, largest first (what jcmd GC.class_histogram prints), first 25 lines
+            try {
+                Object text = ManagementFactory.getPlatformMBeanServer()
+                        .invoke(
+                                new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
+                                "gcClassHistogram",
+                                new Object[] {null},
+                                new String[] {String[].class.getName()});
+                text.toString().lines().limit(25).forEach(line -> err.println("heap-probe:   " + line));
+            } catch (javax.management.JMException e) {
+                err.println("heap-probe: no class histogram: " + e);
+            }
+        }
         err.flush();
     }
 }

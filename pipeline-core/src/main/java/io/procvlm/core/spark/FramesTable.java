@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.TreeMap;
 import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -123,6 +124,79 @@ public final class FramesTable {
                 .mapPartitionsToPair(FramesTable::grouped);
     }
 
+    /**
+     * One episode's frames (or {@code null} when the frames table has none) beside the rows another table holds for
+     * it (in that table's order column's order; empty when it has none).
+     */
+    public record Joined(String key, String dataset, long episode, EpisodeFrames frames, List<Row> side)
+            implements java.io.Serializable {}
+
+    /**
+     * Every episode of the {@code frames/} table under {@code outputRoot} or of {@code side} (a table with {@code
+     * dataset} and {@code episode_index} columns, e.g. {@code segments/}), its frames beside its {@code side} rows in
+     * {@code sideOrder} order. Both tables are hash-partitioned the same way on (dataset, episode_index) and sorted
+     * within partitions, then merged partition by partition: only the two shuffles, no per-episode object on the
+     * driver and no second shuffle of the frames.
+     */
+    public static JavaRDD<Joined> joined(SparkSession spark, String outputRoot, Dataset<Row> side, String sideOrder) {
+        Dataset<Row> table = spark.read().schema(SCHEMA).parquet(outputRoot + "/" + NAME);
+        int partitions =
+                Math.max(spark.sparkContext().defaultParallelism(), table.rdd().getNumPartitions());
+        JavaRDD<Row> frames = table.repartition(partitions, functions.col("dataset"), functions.col("episode_index"))
+                .sortWithinPartitions("dataset", "episode_index", "frame_index")
+                .javaRDD();
+        JavaRDD<Row> others = side.repartition(partitions, functions.col("dataset"), functions.col("episode_index"))
+                .sortWithinPartitions("dataset", "episode_index", sideOrder)
+                .javaRDD();
+        int datasetColumn = side.schema().fieldIndex("dataset");
+        int episodeColumn = side.schema().fieldIndex("episode_index");
+        return frames.zipPartitions(others, (left, right) -> merge(left, right, datasetColumn, episodeColumn));
+    }
+
+    /** Merges two partitions sorted by (dataset as Spark orders strings, episode). */
+    private static Iterator<Joined> merge(
+            Iterator<Row> frameRows, Iterator<Row> sideRows, int datasetColumn, int episodeColumn) {
+        Iterator<Tuple2<String, EpisodeFrames>> frames = grouped(frameRows);
+        return new Iterator<>() {
+            private Tuple2<String, EpisodeFrames> nextFrames = frames.hasNext() ? frames.next() : null;
+            private Row nextSide = sideRows.hasNext() ? sideRows.next() : null;
+
+            @Override
+            public boolean hasNext() {
+                return nextFrames != null || nextSide != null;
+            }
+
+            @Override
+            public Joined next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                Key framesKey = nextFrames == null ? null : Key.parse(nextFrames._1());
+                Key sideKey = nextSide == null
+                        ? null
+                        : new Key(nextSide.getString(datasetColumn), nextSide.getLong(episodeColumn));
+                int order = framesKey == null ? 1 : sideKey == null ? -1 : framesKey.compareTo(sideKey);
+                Key key = order <= 0 ? framesKey : sideKey;
+                EpisodeFrames episodeFrames = null;
+                if (order <= 0) {
+                    episodeFrames = nextFrames._2();
+                    nextFrames = frames.hasNext() ? frames.next() : null;
+                }
+                List<Row> side = new ArrayList<>();
+                if (order >= 0) {
+                    while (nextSide != null
+                            && nextSide.getLong(episodeColumn) == key.episode()
+                            && nextSide.getString(datasetColumn).equals(key.dataset())) {
+                        side.add(nextSide);
+                        nextSide = sideRows.hasNext() ? sideRows.next() : null;
+                    }
+                }
+                return new Joined(
+                        key.dataset() + "/" + key.episode(), key.dataset(), key.episode(), episodeFrames, side);
+            }
+        };
+    }
+
     /** {@code (dataset = d AND episode_index BETWEEN min AND max) OR ...}, one term per dataset. */
     private static Column ranges(List<Key> episodes) {
         Map<String, long[]> bounds = new TreeMap<>();
@@ -153,7 +227,15 @@ public final class FramesTable {
     }
 
     /** A {@code dataset/episode} key, split at its last slash (dataset ids may hold slashes). */
-    private record Key(String dataset, long episode) {
+    private record Key(String dataset, long episode) implements Comparable<Key> {
+        /** Spark's order: datasets by their UTF-8 bytes, then episodes. */
+        @Override
+        public int compareTo(Key other) {
+            int byDataset = org.apache.spark.unsafe.types.UTF8String.fromString(dataset)
+                    .compareTo(org.apache.spark.unsafe.types.UTF8String.fromString(other.dataset));
+            return byDataset != 0 ? byDataset : Long.compare(episode, other.episode);
+        }
+
         static Key parse(String key) {
             int slash = key.lastIndexOf('/');
             if (slash <= 0) {

@@ -80,6 +80,45 @@ final class TestFramesTable {
         assertThat(collect(List.of())).isEmpty();
     }
 
+    @Test
+    void joinsEachEpisodesFramesWithItsSideRowsInOrder() {
+        // side rows: two per episode of "b" (written in reverse order), one for org/set/1, one for an episode the
+        // frames table does not hold ("c/0"); the other episodes have frames and no side rows
+        List<Row> side = new ArrayList<>();
+        for (long episode = 4; episode >= 0; episode--) {
+            side.add(RowFactory.create(1, "b", episode));
+            side.add(RowFactory.create(0, "b", episode));
+        }
+        side.add(RowFactory.create(0, "org/set", 1L));
+        side.add(RowFactory.create(0, "c", 0L));
+        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+                .add("order", org.apache.spark.sql.types.DataTypes.IntegerType, false)
+                .add("dataset", org.apache.spark.sql.types.DataTypes.StringType, false)
+                .add("episode_index", org.apache.spark.sql.types.DataTypes.LongType, false);
+        SparkSession spark = SharedSpark.get();
+        Map<String, FramesTable.Joined> joined = new TreeMap<>();
+        for (FramesTable.Joined one : FramesTable.joined(
+                        spark, root, spark.createDataFrame(side, schema).repartition(3), "order")
+                .collect()) {
+            assertThat(joined.put(one.key(), one)).as("one element per episode").isNull();
+        }
+        assertThat(joined).hasSize(17);
+        assertThat(joined.get("c/0").frames()).isNull();
+        assertThat(joined.get("c/0").side()).hasSize(1);
+        for (long episode = 0; episode < 5; episode++) {
+            FramesTable.Joined one = joined.get("b/" + episode);
+            assertThat(one.dataset()).isEqualTo("b");
+            assertThat(one.episode()).isEqualTo(episode);
+            assertThat(one.frames().frameIndex()).hasSize((int) length("b", episode));
+            assertThat(one.side()).extracting(row -> row.getInt(0)).containsExactly(0, 1);
+            assertThat(one.side()).allMatch(row -> row.getLong(2) == one.episode());
+        }
+        assertThat(joined.get("org/set/1").side()).hasSize(1);
+        assertThat(joined.get("org/set/1").frames().flow()[0]).isEqualTo(value("org/set", 1, 0));
+        assertThat(joined.get("a/3").side()).isEmpty();
+        assertThat(joined.get("a/3").frames().frameIndex()).hasSize((int) length("a", 3));
+    }
+
     private static Map<String, EpisodeFrames> collect(List<String> keys) {
         Map<String, EpisodeFrames> grouped = new TreeMap<>();
         for (Tuple2<String, EpisodeFrames> pair :

@@ -69,22 +69,31 @@ public final class LabelStage {
         requireNonNull(config, "config is null");
         requireNonNull(gate, "gate is null");
         long started = System.currentTimeMillis();
-        Map<String, List<SegmentAnnotation>> segments = new HashMap<>();
-        for (Row row : spark.read()
-                .schema(SegmentsTable.SCHEMA)
-                .parquet(outputRoot + "/" + SegmentsTable.NAME)
-                .collectAsList()) {
-            SegmentAnnotation segment = SegmentsTable.fromRow(row);
-            segments.computeIfAbsent(segment.dataset() + "/" + segment.episodeIndex(), k -> new ArrayList<>())
-                    .add(segment);
-        }
-        segments.values().forEach(list -> list.sort(Comparator.comparingInt(SegmentAnnotation::segmentIndex)));
         String fingerprint = Fingerprints.ofParts(NAME, Versions.pipeline(), config.toString());
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Broadcast<Map<String, List<SegmentAnnotation>>> segmentsOf = context.broadcast(segments);
-        JavaRDD<Labelled> results = FramesTable.byEpisode(spark, outputRoot)
-                .filter(pair -> segmentsOf.value().containsKey(pair._1()))
-                .map(pair -> label(pair._1(), segmentsOf.value().get(pair._1()), pair._2(), config, fingerprint))
+        // Each episode's segments meet its frames partition by partition: nothing per episode on the driver.
+        JavaRDD<Labelled> results = FramesTable.joined(
+                        spark,
+                        outputRoot,
+                        spark.read().schema(SegmentsTable.SCHEMA).parquet(outputRoot + "/" + SegmentsTable.NAME),
+                        "segment_index")
+                .filter(joined -> !joined.side().isEmpty())
+                .map(joined -> {
+                    List<SegmentAnnotation> segments =
+                            new ArrayList<>(joined.side().size());
+                    joined.side().forEach(row -> segments.add(SegmentsTable.fromRow(row)));
+                    if (joined.frames() == null) {
+                        return new Labelled(
+                                joined.key(),
+                                joined.dataset(),
+                                joined.episode(),
+                                null,
+                                Problem.error(
+                                        CoreErrorCode.EPISODE_ROWS_MISSING.name(),
+                                        "the frames table has no row for this episode"));
+                    }
+                    return label(joined.key(), segments, joined.frames(), config, fingerprint);
+                })
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {
             List<Summary> summaries = results.map(result -> new Summary(
@@ -119,21 +128,6 @@ public final class LabelStage {
                     keys.add(entry.getKey());
                     counts.add(rows);
                     total += rows;
-                }
-            }
-            for (String key : segments.keySet()) {
-                if (!byKey.containsKey(key)) {
-                    SegmentAnnotation first = segments.get(key).get(0);
-                    outcomes.add(new EpisodeOutcome(
-                            first.dataset().value(),
-                            first.episodeIndex(),
-                            NAME,
-                            EpisodeStatus.QUARANTINED,
-                            Problem.error(
-                                    CoreErrorCode.EPISODE_ROWS_MISSING.name(),
-                                    "the frames table has no row for this episode"),
-                            List.of(),
-                            0));
                 }
             }
             outcomes.sort(

@@ -178,6 +178,16 @@ final class TestIndexStage {
                 IndexStage.run(spark, scans(roots), stricter, out, new IndexStage.Reuse("code-2", true, false));
         assertThat(newSettings.report().counters()).containsEntry("units-computed", episodes);
 
+        // a change under meta/ (the dataset's snapshot) inspects that dataset's episodes again, only those
+        Path stats = roots.get(0).resolve("meta/stats.json");
+        Files.writeString(stats, Files.readString(stats) + "\n");
+        IndexStage.Result newSnapshot =
+                IndexStage.run(spark, scans(roots), stricter, out, new IndexStage.Reuse("code-2", true, false));
+        long inFirst = first.inspections().stream()
+                .filter(i -> i.ref().dataset().value().equals(GeneratedDatasets.V21_AV1))
+                .count();
+        assertThat(newSnapshot.report().counters()).containsEntry("units-computed", inFirst);
+
         for (IndexStage.Result result : List.of(forced, newCode, retried)) {
             assertThat(result.inspections()).isEqualTo(first.inspections());
         }

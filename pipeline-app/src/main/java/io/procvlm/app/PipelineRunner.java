@@ -172,7 +172,12 @@ public final class PipelineRunner {
             Map<String, String> episodeFingerprints = new java.util.HashMap<>();
             Map<String, Map<String, String>> unitFingerprints = new java.util.HashMap<>();
             if (stages.contains(IndexStage.NAME)) {
-                IndexStage.Result index = IndexStage.run(spark, scans, inspection, outputRoot);
+                // kept inspections are reused unless run.resume is off or the stage is forced
+                IndexStage.Reuse reuse = new IndexStage.Reuse(
+                        code.of(AppCode.modulesOf(IndexStage.NAME)),
+                        resume.resume() && !resume.forces(IndexStage.NAME),
+                        resume.retryFailed());
+                IndexStage.Result index = IndexStage.run(spark, scans, inspection, outputRoot, reuse);
                 reports.add(index.report());
                 HeapProbe.after(IndexStage.NAME, err);
                 manifest.stage(index.report(), runId, fingerprint(IndexStage.NAME, inspection.toString()));

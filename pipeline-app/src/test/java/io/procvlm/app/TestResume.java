@@ -100,6 +100,42 @@ final class TestResume {
     }
 
     @Test
+    void anUnchangedIndexReusesItsInspectionsAndAForcedOneInspectsAgain() throws Exception {
+        Path out = directory.resolve("out");
+        Path fresh = directory.resolve("fresh");
+        Cli.Result first =
+                Cli.run(arguments(GeneratedDatasets.V30_AV1, out, "index").toArray(String[]::new));
+        assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
+        assertThat(counters(out, "index").get("units-computed").asInt()).isEqualTo(5);
+
+        Cli.Result again =
+                Cli.run(arguments(GeneratedDatasets.V30_AV1, out, "index").toArray(String[]::new));
+        assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
+        assertThat(counters(out, "index").get("units-reused").asInt()).isEqualTo(5);
+        assertThat(counters(out, "index").get("units-computed").asInt()).isZero();
+        Map<String, JsonNode> reusedOutcomes = outcomes(out, "index");
+
+        Cli.Result other =
+                Cli.run(arguments(GeneratedDatasets.V30_AV1, fresh, "index").toArray(String[]::new));
+        assertThat(other.exitCode()).as(other.out() + other.err()).isZero();
+        assertThat(files(out.resolve("episodes")))
+                .as("a reused index writes the bytes of a fresh one")
+                .isEqualTo(files(fresh.resolve("episodes")));
+        assertThat(reusedOutcomes).isEqualTo(outcomes(fresh, "index"));
+
+        for (String[] recompute :
+                List.of(new String[] {"--set", "run.force=index"}, new String[] {"--set", "run.resume=false"})) {
+            Cli.Result forced = Cli.run(arguments(GeneratedDatasets.V30_AV1, out, "index", recompute)
+                    .toArray(String[]::new));
+            assertThat(forced.exitCode()).as(forced.out() + forced.err()).isZero();
+            assertThat(counters(out, "index").get("units-computed").asInt())
+                    .as(String.join(" ", recompute))
+                    .isEqualTo(5);
+        }
+        assertThat(files(out.resolve("episodes"))).isEqualTo(files(fresh.resolve("episodes")));
+    }
+
+    @Test
     void aChangeRecomputesExactlyTheStagesItAffects() throws Exception {
         Path out = directory.resolve("out");
         String all = "index,features,annotate,label,vqa";
@@ -264,6 +300,23 @@ final class TestResume {
                 Cli.run(arguments(GeneratedDatasets.V21_AV1, out, stages, extra).toArray(String[]::new));
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
         return computed(out, List.of("features", "annotate", "label", "vqa"));
+    }
+
+    /** What the manifest says of a stage's episodes and their outcomes (not timings, counters or locations). */
+    private static Map<String, JsonNode> outcomes(Path out, String stage) throws IOException {
+        JsonNode node = JSON.readTree(out.resolve("_manifest.json").toFile()).at("/stages/" + stage);
+        Map<String, JsonNode> outcomes = new TreeMap<>();
+        for (String field : List.of(
+                "episodes",
+                "ok",
+                "quarantined",
+                "quarantine-reasons",
+                "quarantined-episodes",
+                "warnings",
+                "fingerprint")) {
+            outcomes.put(field, node.get(field));
+        }
+        return outcomes;
     }
 
     private static List<Integer> computed(Path out, List<String> stages) throws IOException {

@@ -3,6 +3,7 @@ package io.procvlm.app.commands;
 import io.procvlm.app.DatasetOptions;
 import io.procvlm.app.PipelineRunner;
 import io.procvlm.app.ProcvlmCommand;
+import io.procvlm.app.ResumeFlags;
 import io.procvlm.core.config.Config;
 import io.procvlm.core.spark.IndexStage;
 import java.util.List;
@@ -27,12 +28,16 @@ public final class IndexCommand implements Callable<Integer> {
     @Mixin
     DatasetOptions datasets;
 
+    /** {@code --force} / {@code --no-resume} inspect every episode again; {@code --retry-failed} the quarantined ones. */
+    @Mixin
+    ResumeFlags resumeFlags;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        Config config = datasets.apply(parent.globals().load());
+        Config config = resumeFlags.apply(datasets.apply(parent.globals().load()));
         return new PipelineRunner(
                         config, spec.commandLine().getOut(), spec.commandLine().getErr())
                 .run("index", List.of(IndexStage.NAME))

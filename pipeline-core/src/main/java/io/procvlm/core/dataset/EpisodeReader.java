@@ -27,6 +27,19 @@ public interface EpisodeReader {
     }
 
     /**
+     * The properties of the episode's exo-camera video (codec, size, frame count) as the index stage checks them. The
+     * default opens the frames ({@link #openFrames(DatasetFiles, EpisodeRef, int)}) and returns their {@code info()};
+     * readers of video files override it to read only the container headers, without seeking to the episode.
+     *
+     * @throws io.procvlm.core.error.PipelineException with a user error code when the video cannot be opened
+     */
+    default io.procvlm.core.video.VideoInfo probeVideo(DatasetFiles files, EpisodeRef ref) {
+        try (FrameSource source = openFrames(files, ref, 1)) {
+            return source.info();
+        }
+    }
+
+    /**
      * Opens the episode's exo-camera frames as a stream of luma images. The caller closes it.
      *
      * @throws io.procvlm.core.error.PipelineException with a user error code when the frames cannot be opened

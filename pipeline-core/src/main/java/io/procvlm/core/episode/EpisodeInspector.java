@@ -40,7 +40,15 @@ import java.util.Locale;
  * size, frame counts. Every problem found is recorded; none is thrown.
  */
 public final class EpisodeInspector implements java.io.Serializable {
+    /** Headers of shared video files (LeRobot v3.0) kept by one inspector, at most this many. */
+    static final int MAX_HEADERS = 256;
+
     private final InspectionConfig config;
+    /**
+     * Headers of the shared video files this inspector has probed, by file and its size and modification time: the
+     * episodes of one v3.0 file packed into one Spark task probe it once. Not serialized: each task starts empty.
+     */
+    private transient java.util.Map<String, VideoInfo> headers;
 
     public EpisodeInspector(InspectionConfig config) {
         this.config = requireNonNull(config, "config is null");
@@ -289,16 +297,24 @@ public final class EpisodeInspector implements java.io.Serializable {
 
     private VideoInfo probe(
             DatasetFiles files, EpisodeReader reader, EpisodeRef ref, FrameTable table, List<Problem> problems) {
-        try (FrameSource source = reader.openFrames(files, ref, 1)) {
-            if (ref.camera().storage().isImages()) {
+        if (ref.camera().storage().isImages()) {
+            try (FrameSource source = reader.openFrames(files, ref, 1)) {
                 DecodedFrame first = source.next();
                 if (first == null) {
                     problems.add(Problem.error(
                             FRAME_COUNT_MISMATCH.name(), "the data file holds no image for this episode"));
                 }
                 return source.info();
+            } catch (PipelineException e) {
+                problems.add(Problem.error(e.errorCode().name(), e.getMessage()));
+                return null;
+            } catch (RuntimeException e) {
+                problems.add(InternalFailures.problem("Unexpected failure probing the video", e));
+                return null;
             }
-            VideoInfo info = source.info();
+        }
+        try {
+            VideoInfo info = videoHeaders(files, reader, ref);
             checkVideo(ref, ref.video(), info, table, problems);
             return info;
         } catch (PipelineException e) {
@@ -308,6 +324,33 @@ public final class EpisodeInspector implements java.io.Serializable {
             problems.add(InternalFailures.problem("Unexpected failure probing the video", e));
             return null;
         }
+    }
+
+    /** The video's headers; those of a file holding several episodes are probed once per inspector. */
+    private VideoInfo videoHeaders(DatasetFiles files, EpisodeReader reader, EpisodeRef ref) {
+        VideoSegment segment = ref.video();
+        if (segment == null || !segment.isBounded()) {
+            return reader.probeVideo(files, ref);
+        }
+        String key = ref.format().id() + "\u001f" + files.root() + "\u001f" + segment.path() + "\u001f"
+                + files.stat(segment.path()) + "\u001f" + ref.fps();
+        synchronized (this) {
+            if (headers == null) {
+                headers = new java.util.HashMap<>();
+            }
+            VideoInfo known = headers.get(key);
+            if (known != null) {
+                return known;
+            }
+        }
+        VideoInfo info = reader.probeVideo(files, ref);
+        synchronized (this) {
+            if (headers.size() >= MAX_HEADERS) {
+                headers.clear();
+            }
+            headers.put(key, info);
+        }
+        return info;
     }
 
     private void checkVideo(

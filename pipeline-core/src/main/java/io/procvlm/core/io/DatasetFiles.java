@@ -80,6 +80,21 @@ public final class DatasetFiles {
         }
     }
 
+    /**
+     * A file's size and modification time as {@code <bytes>:<millis>}, or {@code missing}: one metadata call, the
+     * file is not opened.
+     */
+    public String stat(String relative) {
+        try {
+            FileStatus status = fileSystem.getFileStatus(path(relative));
+            return status.isFile() ? status.getLen() + ":" + status.getModificationTime() : "not-a-file";
+        } catch (FileNotFoundException e) {
+            return "missing";
+        } catch (IOException e) {
+            throw io("inspect", relative, e);
+        }
+    }
+
     public InputStream open(String relative) throws IOException {
         return fileSystem.open(path(relative));
     }

@@ -13,7 +13,9 @@ import io.procvlm.core.model.VideoSegment;
 import io.procvlm.core.video.Av1Decoder;
 import io.procvlm.core.video.FrameSource;
 import io.procvlm.core.video.PixelMode;
+import io.procvlm.core.video.VideoInfo;
 import io.procvlm.core.video.ffmpeg.Dav1dFrameSource;
+import io.procvlm.core.video.ffmpeg.FfmpegFrameSource;
 import java.util.Optional;
 
 /** Reads episodes of LeRobot v2.0, v2.1 and v3.0 datasets (video or images in parquet). */
@@ -30,6 +32,25 @@ public final class LeRobotEpisodeReader implements EpisodeReader {
     @Override
     public java.util.Map<Long, String> taskTexts(DatasetFiles files, EpisodeRef ref) {
         return LeRobotDatasetReader.taskTexts(files);
+    }
+
+    /**
+     * The video file's stream properties from its headers ({@link FfmpegFrameSource#probe}): no seek to the episode's
+     * start, so an episode inside a shared v3.0 file costs what the first one does. (What {@link #openFrames} reports
+     * as {@code info()} is the same: it is read before the seek.)
+     */
+    @Override
+    public VideoInfo probeVideo(DatasetFiles files, EpisodeRef ref) {
+        if (ref.camera().storage() == CameraStorage.IMAGE_IN_PARQUET) {
+            return EpisodeReader.super.probeVideo(files, ref);
+        }
+        VideoSegment segment = ref.video();
+        if (!files.exists(segment.path())) {
+            throw new PipelineException(MISSING_VIDEO, "video file " + segment.path() + " does not exist");
+        }
+        try (DatasetFiles.LocalCopy copy = files.localCopy(segment.path())) {
+            return FfmpegFrameSource.probe(copy.file(), ref.fps());
+        }
     }
 
     @Override

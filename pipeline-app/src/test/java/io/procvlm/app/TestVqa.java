@@ -538,6 +538,28 @@ final class TestVqa {
                         .toList())
                 .as("files that differ between stored and decoded images")
                 .isEmpty();
+
+        // Every unit reused: the images table is kept as it is; features.images=false removes it.
+        Map<String, byte[]> images = files(root.resolve("images"));
+        java.nio.file.attribute.FileTime written = Files.getLastModifiedTime(root.resolve("images/part-00000.parquet"));
+        Cli.Result again =
+                Cli.run("run", "--dataset", dataset.toString(), "--out", root.toString(), "--stages", "features");
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(Files.getLastModifiedTime(root.resolve("images/part-00000.parquet")))
+                .isEqualTo(written);
+        assertThat(files(root.resolve("images")).keySet()).isEqualTo(images.keySet());
+        Cli.Result off = Cli.run(
+                "run",
+                "--dataset",
+                dataset.toString(),
+                "--out",
+                root.toString(),
+                "--stages",
+                "features",
+                "--set",
+                "features.images=false");
+        assertThat(off.exitCode()).as(off.err()).isZero();
+        assertThat(root.resolve("images")).doesNotExist();
     }
 
     @Test

@@ -19,6 +19,7 @@ import io.procvlm.core.episode.InspectionConfig;
 import io.procvlm.core.error.CoreErrorCode;
 import io.procvlm.core.error.PipelineException;
 import io.procvlm.core.features.FeaturesConfig;
+import io.procvlm.core.images.ImageSettings;
 import io.procvlm.core.io.ColumnValues;
 import io.procvlm.core.io.Fingerprints;
 import io.procvlm.core.io.Locations;
@@ -32,6 +33,7 @@ import io.procvlm.core.model.EpisodeRef;
 import io.procvlm.core.model.EpisodeStatus;
 import io.procvlm.core.spark.CorpusTable;
 import io.procvlm.core.spark.EpisodesTable;
+import io.procvlm.core.spark.FeatureImagesTable;
 import io.procvlm.core.spark.FeaturesStage;
 import io.procvlm.core.spark.FramesTable;
 import io.procvlm.core.spark.IndexStage;
@@ -194,7 +196,10 @@ public final class PipelineRunner {
                 if (goodEpisodes == null) {
                     goodEpisodes = readGoodEpisodes(spark, outputRoot, episodeFingerprints);
                 }
-                String settings = settingsOf("camera.", "features.", "index.", "video.") + "phash=" + features.phash();
+                ImageSettings images = imageSettings(config);
+                // The JPEG settings are the features' settings too when it writes images: a change re-encodes them.
+                String settings = settingsOf("camera.", "features.", "index.", "video.") + "phash=" + features.phash()
+                        + (images.enabled() ? "\nimages=" + images.describe() : "");
                 long rowsPerFile = config.longValue(CoreConfig.OUTPUT_ROWS_PER_FILE);
                 List<ResumableStage.Unit<EpisodeRef>> units = new ArrayList<>();
                 for (EpisodeRef ref : goodEpisodes) {
@@ -213,10 +218,10 @@ public final class PipelineRunner {
                                 spark, FeaturesStage.NAME, FramesTable.NAME, FramesTable.SCHEMA, runId)
                         .run(
                                 units,
-                                (batch, batchRoot) ->
-                                        FeaturesStage.run(session, batch, inspection, features, batchRoot, rowsPerFile),
+                                (batch, batchRoot) -> FeaturesStage.run(
+                                        session, batch, inspection, features, images, batchRoot, rowsPerFile),
                                 (rows, ok, root) -> FeaturesStage.commit(session, rows, ok, root, rowsPerFile));
-                StageReport report = outcome.report();
+                StageReport report = withImages(outcome, images, outputRoot);
                 unitFingerprints.put(FeaturesStage.NAME, fingerprints(outcome.entries()));
                 reports.add(report);
                 HeapProbe.after(report.stage(), err);
@@ -414,6 +419,56 @@ public final class PipelineRunner {
                             + "=on', or run the pipeline with the mode set ('procvlm run ... --set " + setting
                             + "', whose features stage computes it). Nothing was run or changed.");
         }
+    }
+
+    /** {@code features.images} with the {@code vqa.image.*} JPEG settings ProcVQA shows frames at. */
+    static ImageSettings imageSettings(Config config) {
+        VqaConfig vqa = VqaConfig.from(config);
+        return new ImageSettings(
+                config.bool(CoreConfig.FEATURES_IMAGES), vqa.imageMaxSide(), vqa.keepAspect(), vqa.jpegQuality());
+    }
+
+    /**
+     * Commits (or, with {@code features.images} off, removes) the features stage's {@code images/} table from the
+     * batch files of its ok episodes, and adds it to the stage's report: {@code images-table-*} counters and the
+     * settings the JPEGs were made with ({@code images-max-side}, ...), recorded in the manifest.
+     */
+    private static StageReport withImages(ResumableStage.Outcome outcome, ImageSettings images, String outputRoot) {
+        StageReport report = outcome.report();
+        if (!images.enabled()) {
+            FeatureImagesTable.remove(outputRoot);
+            return report;
+        }
+        List<FeatureImagesTable.Episode> episodes = new ArrayList<>();
+        for (io.procvlm.core.ledger.LedgerEntry entry : outcome.entries().values()) {
+            if (entry.isDone()) {
+                episodes.add(new FeatureImagesTable.Episode(
+                        entry.outcome().dataset(),
+                        entry.outcome().episodeIndex(),
+                        entry.outcome().frames(),
+                        new org.apache.hadoop.fs.Path(
+                                        new org.apache.hadoop.fs.Path(
+                                                new org.apache.hadoop.fs.Path(outputRoot, ResumableStage.UNITS),
+                                                FeaturesStage.NAME),
+                                        entry.batch())
+                                .toString()));
+            }
+        }
+        io.procvlm.core.manifest.TableInfo table = FeatureImagesTable.commit(outputRoot, episodes, images);
+        Map<String, Number> counters = new java.util.TreeMap<>(report.counters());
+        counters.put("images-table-files", table.files());
+        counters.put("images-table-rows", table.rows());
+        counters.put("images-table-bytes", table.bytes());
+        counters.put("images-max-side", images.maxSide());
+        counters.put("images-keep-aspect", images.keepAspect() ? 1 : 0);
+        counters.put("images-jpeg-quality", images.jpegQuality());
+        return new StageReport(
+                report.stage(),
+                report.outcomes(),
+                report.output(),
+                report.startedAtMillis(),
+                System.currentTimeMillis() - report.startedAtMillis(),
+                counters);
     }
 
     /** Whether a configured stage needs the perceptual hash ({@code features.phash: auto}): the reference mode. */

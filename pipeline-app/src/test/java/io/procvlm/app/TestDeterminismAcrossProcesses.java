@@ -43,7 +43,7 @@ final class TestDeterminismAcrossProcesses {
             assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
             assertThat(process.exitValue()).as(Files.readString(log.toPath())).isZero();
         }
-        for (String table : List.of("episodes", "frames", "segments", "corpus", "vqa")) {
+        for (String table : List.of("episodes", "frames", "images", "segments", "corpus", "vqa")) {
             List<String> files = files(outputs.get(0).resolve(table));
             assertThat(files).isNotEmpty().isEqualTo(files(outputs.get(1).resolve(table)));
             for (String file : files) {

@@ -48,6 +48,9 @@ final class TestDocumentation {
         for (StructField field : VqaStage.IMAGE_SCHEMA.fields()) {
             assertThat(doc).as("vqa images." + field.name()).contains("`" + field.name() + "`");
         }
+        for (org.apache.parquet.schema.Type field : io.procvlm.core.images.FeatureImages.SCHEMA.getFields()) {
+            assertThat(doc).as("images." + field.getName()).contains("`" + field.getName() + "`");
+        }
         for (StructField field : io.procvlm.vqa.spark.ContextPacks.PACK_SCHEMA.fields()) {
             assertThat(doc).as("vqa packs." + field.name()).contains("`" + field.name() + "`");
         }

@@ -280,14 +280,15 @@ final class TestFaultSuite {
         String longRun = probe(100_000);
         // Decoding holds one frame at a time; what grows with length is the episode's per-frame rows (timestamps,
         // features, state and action: FeatureRows, about 60 bytes plus the vectors). A retained 32x32 frame alone
-        // would be 1 KiB (luma) to 3 KiB (BGR) per frame, and 100,000 of them would not fit the heap.
+        // would be 1 KiB (luma) to 3 KiB (BGR) per frame, and 100,000 of them would not fit the heap. Each frame's
+        // JPEG (features.images) is streamed to its Parquet file: at most one 8 MiB row group is buffered.
         double peakPerFrame =
                 (liveHeap(longRun, "max-live-heap-mib") - liveHeap(shortRun, "max-live-heap-mib")) * 1048576.0 / 99_000;
         double endPerFrame = (liveHeap(longRun, "live-heap-at-end-mib") - liveHeap(shortRun, "live-heap-at-end-mib"))
                 * 1048576.0
                 / 99_000;
-        boolean pass = longRun.contains("index=OK features=OK frames=100000")
-                && shortRun.contains("frames=1000 ")
+        boolean pass = longRun.contains("index=OK features=OK frames=100000 images=100000 ")
+                && shortRun.contains("frames=1000 images=1000 ")
                 && peakPerFrame < 768
                 && endPerFrame < 512;
         FaultResults.record(

@@ -352,7 +352,7 @@ final class TestResume {
 
     private static Map<String, String> tableHashes(Path out) throws IOException {
         Map<String, String> all = new TreeMap<>();
-        for (String table : List.of("frames", "segments", "corpus", "vqa")) {
+        for (String table : List.of("frames", "images", "segments", "corpus", "vqa")) {
             files(out.resolve(table)).forEach((file, hash) -> all.put(table + "/" + file, hash));
         }
         return all;

@@ -490,9 +490,9 @@ final class TestVqa {
     }
 
     @Test
-    void anEpisodeWhoseVideoVanishedIsQuarantinedAndLeftOut() throws IOException {
-        Path dataset = GeneratedDatasets.copy(GeneratedDatasets.V21_AV1, directory.resolve("vanishing"));
-        Path root = directory.resolve("vanishing-out");
+    void aVqaRerunReadsTheFeaturesImagesDecodesNoVideoAndGivesTheSameBytes() throws IOException {
+        Path dataset = GeneratedDatasets.copy(GeneratedDatasets.V21_AV1, directory.resolve("moved"));
+        Path root = directory.resolve("moved-out");
         Cli.Result labelled = Cli.run(
                 "run",
                 "--dataset",
@@ -501,6 +501,82 @@ final class TestVqa {
                 root.toString(),
                 "--stages",
                 "index,features,annotate,label");
+        assertThat(labelled.exitCode()).as(labelled.err()).isZero();
+        JsonNode features =
+                JSON.readTree(root.resolve("_manifest.json").toFile()).at("/stages/features/counters");
+        assertThat(features.get("images").asLong())
+                .as("every frame's JPEG, once")
+                .isEqualTo(features.get("frames").asLong())
+                .isEqualTo(features.get("images-table-rows").asLong());
+        assertThat(features.get("images-max-side").asInt()).isEqualTo(480);
+        assertThat(root.resolve("images/_index.tsv")).exists();
+
+        // No video any more: a vqa-only run must not need it.
+        Files.move(dataset.resolve("videos"), dataset.resolve("videos-elsewhere"));
+        Cli.Result stored = vqa(root);
+        assertThat(stored.exitCode()).as(stored.out() + stored.err()).isZero();
+        JsonNode counters =
+                JSON.readTree(root.resolve("_manifest.json").toFile()).at("/stages/vqa/counters");
+        assertThat(counters.get("episodes-decoded").asLong()).isZero();
+        assertThat(counters.get("episodes-images-stored").asLong()).isEqualTo(3);
+        Files.move(dataset.resolve("videos-elsewhere"), dataset.resolve("videos"));
+
+        // The same corpus without the images table: vqa decodes the videos (the fallback) and writes the same bytes.
+        Path decodedRoot = directory.resolve("moved-decoded");
+        copyTree(root, decodedRoot, List.of("episodes", "frames", "segments", "corpus"));
+        Cli.Result decoded = vqa(decodedRoot);
+        assertThat(decoded.exitCode()).as(decoded.err()).isZero();
+        JsonNode fallback =
+                JSON.readTree(decodedRoot.resolve("_manifest.json").toFile()).at("/stages/vqa/counters");
+        assertThat(fallback.get("episodes-decoded").asLong()).isEqualTo(3);
+        assertThat(fallback.get("episodes-images-stored").asLong()).isZero();
+        Map<String, byte[]> fromStored = files(root.resolve("vqa"));
+        Map<String, byte[]> fromDecode = files(decodedRoot.resolve("vqa"));
+        assertThat(fromDecode.keySet()).isEqualTo(fromStored.keySet());
+        assertThat(fromStored.keySet().stream()
+                        .filter(name -> !java.util.Arrays.equals(fromStored.get(name), fromDecode.get(name)))
+                        .toList())
+                .as("files that differ between stored and decoded images")
+                .isEmpty();
+
+        // Every unit reused: the images table is kept as it is; features.images=false removes it.
+        Map<String, byte[]> images = files(root.resolve("images"));
+        java.nio.file.attribute.FileTime written = Files.getLastModifiedTime(root.resolve("images/part-00000.parquet"));
+        Cli.Result again =
+                Cli.run("run", "--dataset", dataset.toString(), "--out", root.toString(), "--stages", "features");
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(Files.getLastModifiedTime(root.resolve("images/part-00000.parquet")))
+                .isEqualTo(written);
+        assertThat(files(root.resolve("images")).keySet()).isEqualTo(images.keySet());
+        Cli.Result off = Cli.run(
+                "run",
+                "--dataset",
+                dataset.toString(),
+                "--out",
+                root.toString(),
+                "--stages",
+                "features",
+                "--set",
+                "features.images=false");
+        assertThat(off.exitCode()).as(off.err()).isZero();
+        assertThat(root.resolve("images")).doesNotExist();
+    }
+
+    @Test
+    void anEpisodeWhoseVideoVanishedIsQuarantinedAndLeftOut() throws IOException {
+        Path dataset = GeneratedDatasets.copy(GeneratedDatasets.V21_AV1, directory.resolve("vanishing"));
+        Path root = directory.resolve("vanishing-out");
+        // Without the features images table vqa decodes the videos itself (with it, it would not need them).
+        Cli.Result labelled = Cli.run(
+                "run",
+                "--dataset",
+                dataset.toString(),
+                "--out",
+                root.toString(),
+                "--stages",
+                "index,features,annotate,label",
+                "--set",
+                "features.images=false");
         assertThat(labelled.exitCode()).as(labelled.err()).isZero();
         Files.delete(dataset.resolve("videos/chunk-000/observation.images.front/episode_000001.mp4"));
         Cli.Result run = vqa(root);

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         name = "vqa",
         mixinStandardHelpOptions = true,
         description = "Build ProcVQA from ProcCorpus: segmentation, planning and progress samples (vqa.families), split"
-                + " by episode into train / test / ood, with each shown frame stored once as JPEG; writes"
+                + " by episode into train / test / ood, with each shown frame stored once as JPEG (taken from the"
+                + " features stage's images/ table; the videos are decoded again only without it); writes"
                 + " vqa/<split>/<family>/ Parquet and Arrow shards, vqa/<split>/images/, the dataset card"
                 + " vqa/README.md and vqa/stats.json.",
         footer = {"", "Example:", "  procvlm vqa --out out --set vqa.ood-datasets=lerobot-v21-images --set run.seed=7"})

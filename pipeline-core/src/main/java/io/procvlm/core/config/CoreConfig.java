@@ -37,6 +37,7 @@ public final class CoreConfig {
     public static final String FEATURES_FRAME_DIFF = "features.frame-diff";
     public static final String FEATURES_PHASH = "features.phash";
     public static final String FEATURES_MOVING_THRESHOLD = "features.moving-threshold-px";
+    public static final String FEATURES_IMAGES = "features.images";
 
     private CoreConfig() {}
 
@@ -129,6 +130,11 @@ public final class CoreConfig {
                         1.0,
                         0.0,
                         1000.0,
-                        "Flow magnitude (working-resolution pixels per frame) above which a pixel counts as moving"));
+                        "Flow magnitude (working-resolution pixels per frame) above which a pixel counts as moving"),
+                bool(
+                        FEATURES_IMAGES,
+                        true,
+                        "Also encode every frame's JPEG (vqa.image.* settings) from the features decode into the"
+                                + " images/ table, which vqa reads instead of decoding the video again"));
     }
 }

@@ -11,11 +11,16 @@ import io.procvlm.core.error.PipelineException;
 import io.procvlm.core.features.FeaturesConfig;
 import io.procvlm.core.features.VisualChange;
 import io.procvlm.core.features.VisualChangeExtractor;
+import io.procvlm.core.images.FeatureImages;
+import io.procvlm.core.images.ImageFileWriter;
+import io.procvlm.core.images.ImageSettings;
 import io.procvlm.core.io.DatasetFiles;
 import io.procvlm.core.model.EpisodeRef;
 import io.procvlm.core.model.Problem;
 import io.procvlm.core.video.DecodedFrame;
+import io.procvlm.core.video.FrameImages;
 import io.procvlm.core.video.FrameSource;
+import io.procvlm.core.video.FrameSources;
 import io.procvlm.core.video.PixelMode;
 import io.procvlm.core.video.VideoInfo;
 import java.util.ArrayList;
@@ -30,10 +35,26 @@ import java.util.Locale;
 public final class EpisodeFeatureExtractor implements java.io.Serializable {
     private final InspectionConfig inspection;
     private final FeaturesConfig features;
+    private final ImageSettings images;
+    private final String imagesRoot;
 
     public EpisodeFeatureExtractor(InspectionConfig inspection, FeaturesConfig features) {
+        this(inspection, features, ImageSettings.off(), null);
+    }
+
+    /**
+     * An extractor that also encodes every matched frame's JPEG ({@code images}) from the same decode and writes each
+     * episode's images to {@link FeatureImages#batchFile} under {@code imagesRoot}, streaming.
+     */
+    public EpisodeFeatureExtractor(
+            InspectionConfig inspection, FeaturesConfig features, ImageSettings images, String imagesRoot) {
         this.inspection = requireNonNull(inspection, "inspection is null");
         this.features = requireNonNull(features, "features is null");
+        this.images = requireNonNull(images, "images is null");
+        if (images.enabled()) {
+            requireNonNull(imagesRoot, "imagesRoot is null");
+        }
+        this.imagesRoot = imagesRoot;
     }
 
     public EpisodeFeatures extract(EpisodeRef ref) {
@@ -48,6 +69,8 @@ public final class EpisodeFeatureExtractor implements java.io.Serializable {
         String codec = "unknown";
         int width = 0;
         int height = 0;
+        long imageNanos = 0;
+        ImageFileWriter imageFile = null;
         try {
             DatasetFiles files = DatasetFiles.at(ref.datasetRoot());
             EpisodeReader reader = DatasetReaders.episodeReader(ref.format());
@@ -56,9 +79,21 @@ public final class EpisodeFeatureExtractor implements java.io.Serializable {
             double[] gripper = gripperSignal(ref, table);
             double[] speed = stateSpeed(ref, table);
             long firstUnmatchedFrameIndex = -1;
-            try (FrameSource source = reader.openFrames(
-                            files, ref, inspection.decoderThreads(), PixelMode.GRAY, inspection.av1Decoder());
-                    VisualChangeExtractor extractor = new VisualChangeExtractor(features)) {
+            if (images.enabled()) {
+                imageFile = new ImageFileWriter(
+                        FeatureImages.batchFile(imagesRoot, ref.dataset().value(), ref.episodeIndex()),
+                        ref.dataset().value(),
+                        ref.episodeIndex());
+            }
+            try (FrameSource source = images.enabled()
+                            ? FrameSources.openWithColor(
+                                    reader, files, ref, inspection.decoderThreads(), inspection.av1Decoder())
+                            : reader.openFrames(
+                                    files, ref, inspection.decoderThreads(), PixelMode.GRAY, inspection.av1Decoder());
+                    VisualChangeExtractor extractor = new VisualChangeExtractor(features);
+                    FrameImages encoder = images.enabled()
+                            ? new FrameImages(images.maxSide(), images.keepAspect(), images.jpegQuality())
+                            : null) {
                 int row = 0;
                 for (DecodedFrame frame; (frame = source.next()) != null; ) {
                     decoded++;
@@ -85,6 +120,11 @@ public final class EpisodeFeatureExtractor implements java.io.Serializable {
                                 speed[row],
                                 table.state(row),
                                 table.action(row));
+                        if (imageFile != null) {
+                            long encodeStarted = System.nanoTime();
+                            imageFile.add(table.frameIndex(row), encoder.encode(frame.color()));
+                            imageNanos += System.nanoTime() - encodeStarted;
+                        }
                         matched++;
                         row++;
                     } else {
@@ -129,6 +169,22 @@ public final class EpisodeFeatureExtractor implements java.io.Serializable {
             problems.add(InternalFailures.problem("Unexpected failure extracting features", e));
         }
         boolean quarantined = problems.stream().anyMatch(Problem::isError);
+        long imageCount = 0;
+        long imageBytes = 0;
+        if (imageFile != null) {
+            try {
+                if (!quarantined) {
+                    imageFile.commit();
+                    imageCount = imageFile.count();
+                    imageBytes = imageFile.bytes();
+                }
+            } catch (PipelineException e) {
+                problems.add(Problem.error(e.errorCode().name(), e.getMessage()));
+                quarantined = true;
+            } finally {
+                imageFile.close();
+            }
+        }
         EpisodeFeatures.Stats stats = new EpisodeFeatures.Stats(
                 decoded,
                 matched,
@@ -138,7 +194,10 @@ public final class EpisodeFeatureExtractor implements java.io.Serializable {
                 codec,
                 width,
                 height,
-                System.nanoTime() - started);
+                System.nanoTime() - started,
+                imageCount,
+                imageBytes,
+                imageNanos);
         return new EpisodeFeatures(ref, problems, quarantined ? FeatureRows.empty() : rows, stats);
     }
 

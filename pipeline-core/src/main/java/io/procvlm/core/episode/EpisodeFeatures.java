@@ -41,7 +41,10 @@ public final class EpisodeFeatures implements Serializable {
             String codec,
             int width,
             int height,
-            long decodeNanos)
+            long decodeNanos,
+            long images,
+            long imageBytes,
+            long imageNanos)
             implements Serializable {}
 
     public EpisodeFeatures(EpisodeRef ref, List<Problem> problems, FeatureRows frames, Stats stats) {

@@ -6,6 +6,8 @@ import io.procvlm.core.episode.EpisodeFeatureExtractor;
 import io.procvlm.core.episode.EpisodeFeatures;
 import io.procvlm.core.episode.InspectionConfig;
 import io.procvlm.core.features.FeaturesConfig;
+import io.procvlm.core.images.FeatureImages;
+import io.procvlm.core.images.ImageSettings;
 import io.procvlm.core.manifest.EpisodeOutcome;
 import io.procvlm.core.manifest.StageReport;
 import io.procvlm.core.manifest.TableInfo;
@@ -45,13 +47,30 @@ public final class FeaturesStage {
             FeaturesConfig features,
             String outputRoot,
             long rowsPerFile) {
+        return run(spark, episodes, inspection, features, ImageSettings.off(), outputRoot, rowsPerFile);
+    }
+
+    /**
+     * As above; with {@code images} enabled each ok episode's frame images are also written, from the same decode, to
+     * {@link FeatureImages#batchFile} under {@code outputRoot} (one file per episode; {@code PipelineRunner} assembles
+     * them into the {@code images/} table with {@link FeatureImagesTable}).
+     */
+    public static StageReport run(
+            SparkSession spark,
+            List<EpisodeRef> episodes,
+            InspectionConfig inspection,
+            FeaturesConfig features,
+            ImageSettings images,
+            String outputRoot,
+            long rowsPerFile) {
         requireNonNull(spark, "spark is null");
         long started = System.currentTimeMillis();
         List<EpisodeRef> refs = new ArrayList<>(episodes);
         refs.sort(Comparator.comparing((EpisodeRef ref) -> ref.dataset().value())
                 .thenComparingLong(EpisodeRef::episodeIndex));
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        EpisodeFeatureExtractor extractor = new EpisodeFeatureExtractor(inspection, features);
+        EpisodeFeatureExtractor extractor = new EpisodeFeatureExtractor(
+                inspection, features, images, io.procvlm.core.io.Locations.absolute(outputRoot));
         // Episodes packed into tasks by estimated decode cost (WorkPlan): about four tasks per core.
         io.procvlm.core.plan.WorkPlan plan =
                 io.procvlm.core.plan.WorkPlan.pack(refs, Math.max(1, 4 * context.defaultParallelism()));
@@ -72,7 +91,13 @@ public final class FeaturesStage {
             long totalFrames = 0;
             long decoded = 0;
             long decodeNanos = 0;
+            long imageCount = 0;
+            long imageBytes = 0;
+            long imageNanos = 0;
             for (Summary summary : summaries) {
+                imageCount += summary.stats().images();
+                imageBytes += summary.stats().imageBytes();
+                imageNanos += summary.stats().imageNanos();
                 keys.add(summary.outcome().key());
                 rowCounts.add(summary.outcome().frames());
                 totalFrames += summary.outcome().frames();
@@ -106,6 +131,11 @@ public final class FeaturesStage {
             counters.put("decoded-frames", decoded);
             counters.put("decode-seconds", decodeNanos / 1e9);
             counters.put("frames-per-second-per-task", decodeNanos == 0 ? 0 : decoded / (decodeNanos / 1e9));
+            if (images.enabled()) {
+                counters.put("images", imageCount);
+                counters.put("image-bytes", imageBytes);
+                counters.put("image-encode-seconds", imageNanos / 1e9);
+            }
             long duration = System.currentTimeMillis() - started;
             return new StageReport(NAME, outcomes, output, started, duration, counters);
         } finally {

@@ -12,5 +12,12 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * @param image {@code CV_8UC1} full-range luma, or {@code CV_8UC3} BGR
  * @param timestamp seconds from the episode start
  * @param ordinal position of the frame in the episode's decoded sequence, from 0
+ * @param color the same frame as {@code CV_8UC3} BGR when the source was opened {@link PixelMode#GRAY_AND_BGR}, else
+ *     {@code null}
  */
-public record DecodedFrame(Mat image, double timestamp, long ordinal) {}
+public record DecodedFrame(Mat image, double timestamp, long ordinal, Mat color) {
+    /** A frame in one pixel mode (no colour copy beside it). */
+    public DecodedFrame(Mat image, double timestamp, long ordinal) {
+        this(image, timestamp, ordinal, null);
+    }
+}

@@ -6,7 +6,6 @@ import io.procvlm.core.dataset.DatasetReaders;
 import io.procvlm.core.error.PipelineException;
 import io.procvlm.core.io.DatasetFiles;
 import io.procvlm.core.model.EpisodeRef;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.NoSuchElementException;
 
@@ -15,7 +14,7 @@ import java.util.NoSuchElementException;
  * after the last frame needed. Frames are matched to rows by timestamp, as the features stage does. Memory is one
  * decoded frame and one encoded image.
  */
-public final class EpisodeImages implements Iterator<EpisodeImages.Image>, AutoCloseable {
+public final class EpisodeImages implements ImageStream {
     /** One frame's image. */
     public record Image(long frameIndex, FrameImages.Jpeg jpeg) {}
 

@@ -19,13 +19,13 @@ import java.util.Map;
 
 /**
  * Runs episode 0 of a dataset through the index checks and the features extraction (what the Spark tasks call) and
- * prints one line: {@code probe index=STATUS features=STATUS frames=N peak-heap-mib=M max-heap-mib=X}. Started by the
+ * prints one line: {@code probe index=STATUS features=STATUS frames=N images=N peak-heap-mib=M max-heap-mib=X}. Started by the
  * fault suite in a JVM with a small {@code -Xmx} on a very long episode.
  */
 public final class LongEpisodeProbe {
     private LongEpisodeProbe() {}
 
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) throws InterruptedException, java.io.IOException {
         List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream()
                 .filter(pool -> pool.getType() == MemoryType.HEAP)
                 .toList();
@@ -52,7 +52,13 @@ public final class LongEpisodeProbe {
                 .episodes()
                 .get(0);
         EpisodeInspection inspection = new EpisodeInspector(InspectionConfig.defaults()).inspect(episode);
-        EpisodeFeatures features = new EpisodeFeatureExtractor(InspectionConfig.defaults(), FeaturesConfig.defaults())
+        // With the frame images the features stage writes by default: streamed to a file, never held.
+        java.nio.file.Path imagesRoot = java.nio.file.Files.createTempDirectory("probe-images");
+        EpisodeFeatures features = new EpisodeFeatureExtractor(
+                        InspectionConfig.defaults(),
+                        FeaturesConfig.defaults(),
+                        new io.procvlm.core.images.ImageSettings(true, 480, true, 90),
+                        imagesRoot.toUri().toString())
                 .extract(inspection.ref());
         ManagementFactory.getMemoryMXBean().gc();
         Thread.sleep(100);
@@ -61,11 +67,12 @@ public final class LongEpisodeProbe {
                 ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         System.out.println(String.format(
                 Locale.ROOT,
-                "probe index=%s features=%s frames=%d max-live-heap-mib=%.1f live-heap-at-end-mib=%.1f"
+                "probe index=%s features=%s frames=%d images=%d max-live-heap-mib=%.1f live-heap-at-end-mib=%.1f"
                         + " max-heap-mib=%.1f reasons=%s %s",
                 inspection.status(),
                 features.status(),
                 features.frames().size(),
+                features.stats().images(),
                 Math.max(maxLive.get(), liveAtEnd) / 1048576.0,
                 liveAtEnd / 1048576.0,
                 Runtime.getRuntime().maxMemory() / 1048576.0,

@@ -111,6 +111,59 @@ final class TestFfmpegFrameSource {
         }
     }
 
+    @TestFactory
+    List<DynamicTest> grayAndBgrFromOneDecodeAreExactlyWhatEachModeGives() throws IOException {
+        // The features stage encodes the ProcVQA JPEGs from the frames it decodes for its features: the colour frame
+        // must be the very pixels a BGR source gives (what vqa decoded until now), and the luma those of a GRAY one.
+        Path folder = TestData.srcTestData("video");
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String name : List.of(
+                "moving-square-av1.mp4",
+                "moving-square-h264.mp4",
+                "moving-square-hevc.mp4",
+                "moving-square-mpeg4.mp4")) {
+            tests.add(DynamicTest.dynamicTest(name, () -> {
+                File file = folder.resolve(name).toFile();
+                assertSameFrames(file, 0, Double.NaN);
+                assertSameFrames(file, 0.5, 1.5);
+            }));
+        }
+        return tests;
+    }
+
+    private static void assertSameFrames(File file, double from, double to) {
+        try (FfmpegFrameSource both = FfmpegFrameSource.open(file, from, to, 1, 15, PixelMode.GRAY_AND_BGR);
+                FfmpegFrameSource gray = FfmpegFrameSource.open(file, from, to, 1, 15, PixelMode.GRAY);
+                FfmpegFrameSource bgr = FfmpegFrameSource.open(file, from, to, 1, 15, PixelMode.BGR)) {
+            int frames = 0;
+            for (DecodedFrame frame; (frame = both.next()) != null; frames++) {
+                DecodedFrame luma = gray.next();
+                DecodedFrame colour = bgr.next();
+                assertThat(frame.timestamp()).isEqualTo(luma.timestamp()).isEqualTo(colour.timestamp());
+                assertThat(frame.color().channels()).isEqualTo(3);
+                assertThat(differentPixels(frame.image(), luma.image()))
+                        .as("luma %d", frames)
+                        .isZero();
+                assertThat(differentPixels(frame.color(), colour.image()))
+                        .as("bgr %d", frames)
+                        .isZero();
+            }
+            assertThat(gray.next()).isNull();
+            assertThat(bgr.next()).isNull();
+            assertThat(frames).isGreaterThan(10);
+        }
+    }
+
+    private static int differentPixels(org.bytedeco.opencv.opencv_core.Mat a, org.bytedeco.opencv.opencv_core.Mat b) {
+        assertThat(a.cols()).isEqualTo(b.cols());
+        assertThat(a.rows()).isEqualTo(b.rows());
+        assertThat(a.channels()).isEqualTo(b.channels());
+        try (org.bytedeco.opencv.opencv_core.Mat difference = new org.bytedeco.opencv.opencv_core.Mat()) {
+            org.bytedeco.opencv.global.opencv_core.absdiff(a, b, difference);
+            return org.bytedeco.opencv.global.opencv_core.countNonZero(difference.reshape(1));
+        }
+    }
+
     @Test
     void lumaPlaneMatchesSwscaleGray() throws Exception {
         // The source reads the decoder's luma plane and expands tv range itself; swscale's gray output is the check.

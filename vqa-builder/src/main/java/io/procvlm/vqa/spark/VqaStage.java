@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.procvlm.core.error.CoreErrorCode;
 import io.procvlm.core.error.InternalFailures;
 import io.procvlm.core.error.PipelineException;
+import io.procvlm.core.images.FeatureImages;
+import io.procvlm.core.images.ImageSettings;
 import io.procvlm.core.io.HadoopConf;
 import io.procvlm.core.io.Locations;
 import io.procvlm.core.ledger.CommitGate;
@@ -19,6 +21,7 @@ import io.procvlm.core.spark.FileBuckets;
 import io.procvlm.core.spark.TableCommitter;
 import io.procvlm.core.video.EpisodeImages;
 import io.procvlm.core.video.FrameImages;
+import io.procvlm.core.video.ImageStream;
 import io.procvlm.vqa.ContextStats;
 import io.procvlm.vqa.CorpusFrame;
 import io.procvlm.vqa.EpisodeCorpus;
@@ -70,8 +73,10 @@ import scala.Tuple2;
 
 /**
  * The {@code vqa} stage: turns ProcCorpus into ProcVQA. One Spark task per episode samples the families
- * ({@link EpisodeSampler}), then decodes the episode's video once, in colour, for the frames its samples show
- * ({@link EpisodeImages}). Everything lands under {@code vqa/}, committed atomically:
+ * ({@link EpisodeSampler}), then takes the JPEGs of the frames its samples show from the features stage's images
+ * table ({@link FeatureImages}: no video is opened) or, when that table is absent or was made with other
+ * {@code vqa.image.*} settings, decodes the episode's video once more, in colour ({@link EpisodeImages}); both give the
+ * same bytes. Everything lands under {@code vqa/}, committed atomically:
  *
  * <pre>
  * vqa/&lt;split&gt;/images/part-NNNNN.parquet            each frame shown once: (dataset, episode, frame) -> JPEG
@@ -86,6 +91,7 @@ import scala.Tuple2;
  * so are its images.
  */
 public final class VqaStage {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(VqaStage.class);
     public static final String NAME = "vqa";
     public static final String IMAGES = "images";
     /** Arrow IPC copies of the sample shards live in their own tree, so Parquet folders hold only Parquet. */
@@ -244,12 +250,19 @@ public final class VqaStage {
                     imageBucket,
                     imageFolder);
             CollectionAccumulator<String> failures = context.sc().collectionAccumulator("vqa-image-failures");
+            // The features stage's images (one decode per frame): read them when they were made with these settings.
+            Map<String, String> storedFiles = storedImages(root, config);
+            Broadcast<Map<String, String>> storedFileOf = context.broadcast(storedFiles);
+            org.apache.spark.util.LongAccumulator decodedEpisodes =
+                    context.sc().longAccumulator("vqa-decoded-episodes");
+            org.apache.spark.util.LongAccumulator storedEpisodes = context.sc().longAccumulator("vqa-stored-episodes");
+            ImageSources sources = new ImageSources(storedFileOf, decodedEpisodes, storedEpisodes);
             Broadcast<Map<String, Integer>> imageBucketOf = context.broadcast(imageBucket);
             JavaRDD<Row> imageRows = planned.filter(p -> p.problem() == null && p.frames().length > 0)
                     .mapToPair(p -> new Tuple2<>(imageBucketOf.value().get(p.key()), p))
                     .partitionBy(new ExactPartitioner(Math.max(1, imageFolder.size())))
                     .values()
-                    .mapPartitions(plans -> images(plans, config, toleranceFrames, decoderThreads, failures));
+                    .mapPartitions(plans -> images(plans, config, toleranceFrames, decoderThreads, failures, sources));
             Dataset<Row> imageTable = spark.createDataFrame(imageRows, IMAGE_SCHEMA)
                     .sortWithinPartitions("dataset", "episode_index", "frame_index", "variant");
             Map<String, Long> imageBytes = new TreeMap<>();
@@ -406,6 +419,9 @@ public final class VqaStage {
                     "images",
                     uniqueImages.values().stream().mapToLong(Long::longValue).sum());
             counters.put("frame-references", stats.frameReferences());
+            // Where the images came from: the features images table, or a decode of the video (the fallback).
+            counters.put("episodes-images-stored", storedEpisodes.value());
+            counters.put("episodes-decoded", decodedEpisodes.value());
             stats.bySplitAndFamily()
                     .forEach((split, byFamily) ->
                             byFamily.forEach((family, count) -> counters.put(split + "." + family, count)));
@@ -584,7 +600,8 @@ public final class VqaStage {
     }
 
     /**
-     * Decodes and encodes the images of a partition's episodes, one episode at a time, streaming. Once the first frame
+     * The images of a partition's episodes, one episode at a time, streaming: read from the features images table or
+     * decoded and encoded ({@link ImageSources}). Once the first frame
      * of an episode gives the stored size, the samples above {@code vqa.context.long-max} tokens are known
      * ({@link Placement}): each frame they show is also stored once at the down-sized variant.
      */
@@ -593,10 +610,11 @@ public final class VqaStage {
             VqaConfig config,
             double toleranceFrames,
             int threads,
-            CollectionAccumulator<String> failures) {
+            CollectionAccumulator<String> failures,
+            ImageSources sources) {
         return new Iterator<>() {
             private Planned current;
-            private EpisodeImages episode;
+            private ImageStream episode;
             private java.util.Set<Long> variantFrames;
             private FrameImages variantEncoder;
             private final java.util.ArrayDeque<Row> pending = new java.util.ArrayDeque<>();
@@ -611,17 +629,9 @@ public final class VqaStage {
                         current = plans.next();
                         variantFrames = null;
                         try {
-                            episode = new EpisodeImages(
-                                    current.ref(),
-                                    current.frames(),
-                                    current.timestamps(),
-                                    toleranceFrames,
-                                    threads,
-                                    config.imageMaxSide(),
-                                    config.keepAspect(),
-                                    config.jpegQuality());
+                            episode = sources.open(current, config, toleranceFrames, threads);
                             TaskContext task = TaskContext.get();
-                            EpisodeImages opened = episode;
+                            ImageStream opened = episode;
                             if (task != null) {
                                 task.addTaskCompletionListener(
                                         (org.apache.spark.util.TaskCompletionListener) context -> opened.close());
@@ -703,6 +713,64 @@ public final class VqaStage {
                 return pending.poll();
             }
         };
+    }
+
+    /**
+     * Where each episode's images come from: its file in the features stage's images table when there is one (no
+     * video is opened), else a colour decode of its video ({@link EpisodeImages}). Counts both.
+     */
+    record ImageSources(
+            Broadcast<Map<String, String>> storedFileOf,
+            org.apache.spark.util.LongAccumulator decoded,
+            org.apache.spark.util.LongAccumulator stored)
+            implements Serializable {
+        ImageStream open(Planned plan, VqaConfig config, double toleranceFrames, int threads) {
+            String file = storedFileOf.value().get(plan.key());
+            if (file != null) {
+                stored.add(1);
+                return FeatureImages.read(new Path(file), plan.key(), plan.episode(), plan.frames());
+            }
+            decoded.add(1);
+            return new EpisodeImages(
+                    plan.ref(),
+                    plan.frames(),
+                    plan.timestamps(),
+                    toleranceFrames,
+                    threads,
+                    config.imageMaxSide(),
+                    config.keepAspect(),
+                    config.jpegQuality());
+        }
+    }
+
+    /**
+     * The features stage's image file of each episode (key to path), when {@code <root>/images} holds JPEGs made with
+     * this run's {@code vqa.image.*} settings; empty (and a log line saying the videos are decoded again) otherwise.
+     */
+    static Map<String, String> storedImages(String root, VqaConfig config) {
+        String wanted =
+                new ImageSettings(true, config.imageMaxSide(), config.keepAspect(), config.jpegQuality()).describe();
+        java.util.Optional<FeatureImages.Index> index = FeatureImages.readIndex(new Path(root, FeatureImages.NAME));
+        Map<String, String> files = new HashMap<>();
+        if (index.isEmpty()) {
+            LOG.info(
+                    "vqa: no {}/ table from the features stage (features.images off or an older run): decoding the"
+                            + " episodes' videos again for their images",
+                    FeatureImages.NAME);
+        } else if (!index.get().settings().equals(wanted)) {
+            LOG.info(
+                    "vqa: the features {}/ table was made with {}, this run asks {}: decoding the episodes' videos"
+                            + " again for their images",
+                    FeatureImages.NAME,
+                    index.get().settings(),
+                    wanted);
+        } else {
+            for (String key : index.get().fileOf().keySet()) {
+                files.put(key, index.get().file(key).orElseThrow().toString());
+            }
+            LOG.info("vqa: images of {} episodes read from the features {}/ table", files.size(), FeatureImages.NAME);
+        }
+        return files;
     }
 
     /** The frames of an episode's samples that are stored again down-sized: those of samples above long-max. */

@@ -105,6 +105,24 @@ public final class Dav1dFrameSource implements FrameSource {
             PixelMode mode,
             Av1Decoder decoder) {
         requireNonNull(decoder, "decoder is null");
+        if (mode == PixelMode.GRAY_AND_BGR && decoder != Av1Decoder.LIBAOM) {
+            // Luma from the decoder asked for, colour from JavaCV's FFmpeg (what vqa.image JPEGs were always made
+            // from): two decodes in one pass, only on this opt-in path.
+            FrameSource gray = open(file, fromSeconds, toSeconds, threads, expectedFrameRate, PixelMode.GRAY, decoder);
+            if (gray instanceof FfmpegFrameSource) {
+                gray.close();
+                return FfmpegFrameSource.open(file, fromSeconds, toSeconds, threads, expectedFrameRate, mode);
+            }
+            try {
+                return new io.procvlm.core.video.PairedFrameSource(
+                        gray,
+                        FfmpegFrameSource.open(
+                                file, fromSeconds, toSeconds, threads, expectedFrameRate, PixelMode.BGR));
+            } catch (RuntimeException e) {
+                gray.close();
+                throw e;
+            }
+        }
         if (decoder == Av1Decoder.LIBAOM || mode != PixelMode.GRAY) {
             return FfmpegFrameSource.open(file, fromSeconds, toSeconds, threads, expectedFrameRate, mode);
         }

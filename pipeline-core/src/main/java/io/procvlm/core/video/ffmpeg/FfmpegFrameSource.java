@@ -4,6 +4,7 @@ import static io.procvlm.core.error.CoreErrorCode.VIDEO_DECODE_FAILED;
 import static io.procvlm.core.error.CoreErrorCode.VIDEO_UNREADABLE;
 import static java.util.Objects.requireNonNull;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_core.LUT;
 
 import io.procvlm.core.error.PipelineException;
@@ -19,7 +20,12 @@ import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.ffmpeg.global.swscale;
+import org.bytedeco.ffmpeg.swscale.SwsContext;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
@@ -67,6 +73,15 @@ public final class FfmpegFrameSource implements FrameSource {
 
     private final FFmpegFrameGrabber grabber;
     private final boolean raw;
+    /** {@link PixelMode#GRAY_AND_BGR}: the grabber is in raw mode and frames are converted here, luma and BGR. */
+    private final boolean both;
+
+    private SwsContext grayContext;
+    private SwsContext bgrContext;
+    private Mat swsGray;
+    private Mat swsBgr;
+    private PointerPointer<BytePointer> swsTarget;
+    private IntPointer swsStride;
     /** Channels of the converted frames (3 for BGR, 1 for swscale gray). */
     private final int channels;
 
@@ -86,6 +101,7 @@ public final class FfmpegFrameSource implements FrameSource {
     private FfmpegFrameSource(
             FFmpegFrameGrabber grabber,
             boolean raw,
+            boolean both,
             int channels,
             VideoInfo info,
             double fromSeconds,
@@ -93,6 +109,7 @@ public final class FfmpegFrameSource implements FrameSource {
             String description) {
         this.grabber = grabber;
         this.raw = raw;
+        this.both = both;
         this.channels = channels;
         this.info = info;
         this.fromSeconds = fromSeconds;
@@ -127,6 +144,10 @@ public final class FfmpegFrameSource implements FrameSource {
         if (mode == PixelMode.BGR) {
             grabber = start(file, FrameGrabber.ImageMode.COLOR, threads);
             raw = false;
+        } else if (mode == PixelMode.GRAY_AND_BGR) {
+            // Raw frames, converted here: luma as GRAY gives it, BGR with the very swscale call COLOR makes.
+            grabber = start(file, FrameGrabber.ImageMode.RAW, threads);
+            raw = PLANAR_LUMA.contains(grabber.getPixelFormat());
         } else {
             // Open in raw mode; formats whose first plane is not 8-bit luma are reopened with swscale to gray.
             grabber = start(file, FrameGrabber.ImageMode.RAW, threads);
@@ -142,7 +163,14 @@ public final class FfmpegFrameSource implements FrameSource {
         }
         VideoInfo info = describe(grabber, expectedFrameRate);
         FfmpegFrameSource source = new FfmpegFrameSource(
-                grabber, raw, mode == PixelMode.BGR ? 3 : 1, info, fromSeconds, toSeconds, file.getName());
+                grabber,
+                raw,
+                mode == PixelMode.GRAY_AND_BGR,
+                mode == PixelMode.BGR ? 3 : 1,
+                info,
+                fromSeconds,
+                toSeconds,
+                file.getName());
         if (fromSeconds > 0) {
             source.seek();
         }
@@ -209,6 +237,11 @@ public final class FfmpegFrameSource implements FrameSource {
                 finished = true;
                 return null;
             }
+            if (both) {
+                AVFrame decoded = (AVFrame) frame.opaque;
+                Mat gray = raw ? luma(frame) : convert(decoded, false);
+                return new DecodedFrame(gray, seconds - fromSeconds, ordinal++, convert(decoded, true));
+            }
             Mat image = raw ? luma(frame) : wrap(frame);
             return new DecodedFrame(image, seconds - fromSeconds, ordinal++);
         }
@@ -232,6 +265,56 @@ public final class FfmpegFrameSource implements FrameSource {
                 wrappedData,
                 frame.imageStride);
         return wrapped;
+    }
+
+    /**
+     * Converts a raw decoded frame to BGR24 or GRAY8 with swscale exactly as JavaCV's grabber does in its COLOR and
+     * GRAY modes ({@code sws_getCachedContext} at the frame's own size, {@code SWS_BILINEAR}, no filters, packed rows):
+     * the pixels are the same as a source opened {@link PixelMode#BGR} (or {@link PixelMode#GRAY}) gives.
+     */
+    private Mat convert(AVFrame decoded, boolean bgr) {
+        int width = decoded.width();
+        int height = decoded.height();
+        int target = bgr ? avutil.AV_PIX_FMT_BGR24 : avutil.AV_PIX_FMT_GRAY8;
+        SwsContext context = swscale.sws_getCachedContext(
+                bgr ? bgrContext : grayContext,
+                width,
+                height,
+                decoded.format(),
+                width,
+                height,
+                target,
+                swscale.SWS_BILINEAR,
+                null,
+                null,
+                (DoublePointer) null);
+        if (context == null) {
+            throw new PipelineException(
+                    VIDEO_DECODE_FAILED, "Cannot convert frame " + ordinal + " of " + description + " with swscale");
+        }
+        Mat out = bgr ? swsBgr : swsGray;
+        if (out == null || out.cols() != width || out.rows() != height) {
+            if (out != null) {
+                out.close();
+            }
+            out = new Mat(height, width, bgr ? CV_8UC3 : CV_8UC1);
+        }
+        if (bgr) {
+            bgrContext = context;
+            swsBgr = out;
+        } else {
+            grayContext = context;
+            swsGray = out;
+        }
+        if (swsTarget == null) {
+            swsTarget = new PointerPointer<>(1);
+            swsStride = new IntPointer(1);
+        }
+        swsTarget.put(0, out.data());
+        swsStride.put(0, (int) out.step());
+        swscale.sws_scale(
+                context, new PointerPointer<BytePointer>(decoded), decoded.linesize(), 0, height, swsTarget, swsStride);
+        return out;
     }
 
     /** The decoder's own luma plane, expanded to full range when the stream is limited range. */
@@ -292,6 +375,20 @@ public final class FfmpegFrameSource implements FrameSource {
         }
         expanded.close();
         expandLut.close();
+        for (SwsContext context : new SwsContext[] {grayContext, bgrContext}) {
+            if (context != null) {
+                swscale.sws_freeContext(context);
+            }
+        }
+        for (Mat mat : new Mat[] {swsGray, swsBgr}) {
+            if (mat != null) {
+                mat.close();
+            }
+        }
+        if (swsTarget != null) {
+            swsTarget.close();
+            swsStride.close();
+        }
     }
 
     private static VideoInfo describe(FFmpegFrameGrabber grabber, double expectedFrameRate) {

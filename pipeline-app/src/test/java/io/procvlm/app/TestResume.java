@@ -213,6 +213,10 @@ final class TestResume {
         }
         assertThat(files(folded.resolve("frames"))).isEqualTo(files(plain.resolve("frames")));
         assertThat(files(folded.resolve("segments"))).isEqualTo(files(plain.resolve("segments")));
+        assertThat(files(folded.resolve("images")))
+                .as("the images/ files went along")
+                .isNotEmpty()
+                .isEqualTo(files(plain.resolve("images")));
 
         // The compacted folder serves the next runs: unchanged, all reused; features forced, the same tables again.
         Cli.Result unchanged = Cli.run(compacting.toArray(String[]::new));
@@ -226,6 +230,14 @@ final class TestResume {
         assertThat(counters(folded, "annotate").get("units-computed").asInt()).isEqualTo(5);
         assertThat(files(folded.resolve("segments"))).isEqualTo(files(plain.resolve("segments")));
         assertThat(unitFolders(folded, "annotate")).singleElement().asString().endsWith("-compact");
+        List<String> vqa = new ArrayList<>(compacting);
+        vqa.set(vqa.indexOf(stages), "index,features,annotate,label,vqa");
+        Cli.Result withVqa = Cli.run(vqa.toArray(String[]::new));
+        assertThat(withVqa.exitCode()).as(withVqa.out() + withVqa.err()).isZero();
+        assertThat(counters(folded, "vqa").get("episodes-decoded").asInt())
+                .as("vqa reads the images kept through the compaction")
+                .isZero();
+        assertThat(files(folded.resolve("images"))).isEqualTo(files(plain.resolve("images")));
     }
 
     private static List<String> unitFolders(Path out, String stage) throws IOException {

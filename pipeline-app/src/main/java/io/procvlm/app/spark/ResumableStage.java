@@ -233,6 +233,30 @@ public final class ResumableStage {
                             fileSystem, file.getPath(), fileSystem, new Path(target, name), false, HadoopConf.get());
                 }
             }
+            // The batches' other per-unit files (features: one images/ file per episode) go along, oldest batch
+            // first so that a unit computed again later keeps its latest file.
+            for (String batch : new java.util.TreeSet<>(used)) {
+                for (FileStatus side : fileSystem.listStatus(batchFolder(batch))) {
+                    if (!side.isDirectory() || side.getPath().getName().equals(table)) {
+                        continue;
+                    }
+                    Path sideTarget =
+                            new Path(batchFolder(folded), side.getPath().getName());
+                    fileSystem.mkdirs(sideTarget);
+                    for (FileStatus file : fileSystem.listStatus(side.getPath())) {
+                        if (file.isFile()) {
+                            org.apache.hadoop.fs.FileUtil.copy(
+                                    fileSystem,
+                                    file.getPath(),
+                                    fileSystem,
+                                    new Path(sideTarget, file.getPath().getName()),
+                                    false,
+                                    true,
+                                    HadoopConf.get());
+                        }
+                    }
+                }
+            }
         } catch (IOException e) {
             throw new PipelineException(
                     CoreErrorCode.STORAGE_IO,

@@ -144,13 +144,21 @@ public abstract class ReaderConformanceSuite {
         EpisodeRef ref = scan.episodes().get(0);
         EpisodeReader reader = DatasetReaders.episodeReader(ref.format());
         for (PixelMode mode : PixelMode.values()) {
-            try (FrameSource source = reader.openFrames(files, ref, 1, mode)) {
+            try (FrameSource source = mode == PixelMode.GRAY_AND_BGR
+                    ? io.procvlm.core.video.FrameSources.openWithColor(
+                            reader, files, ref, 1, io.procvlm.core.video.Av1Decoder.LIBAOM)
+                    : reader.openFrames(files, ref, 1, mode)) {
                 DecodedFrame frame = source.next();
                 assertThat(frame).isNotNull();
+                if (mode == PixelMode.GRAY_AND_BGR) {
+                    assertThat(frame.color().cols()).isEqualTo(frameSize()[0]);
+                    assertThat(frame.color().rows()).isEqualTo(frameSize()[1]);
+                    assertThat(frame.color().type()).isEqualTo(opencv_core.CV_8UC3);
+                }
                 assertThat(frame.image().cols()).isEqualTo(frameSize()[0]);
                 assertThat(frame.image().rows()).isEqualTo(frameSize()[1]);
                 assertThat(frame.image().type())
-                        .isEqualTo(mode == PixelMode.GRAY ? opencv_core.CV_8UC1 : opencv_core.CV_8UC3);
+                        .isEqualTo(mode == PixelMode.BGR ? opencv_core.CV_8UC3 : opencv_core.CV_8UC1);
                 assertThat(source.info().width()).isEqualTo(frameSize()[0]);
                 assertThat(opencv_core.countNonZero(frame.image().reshape(1, 0)))
                         .as("not a blank frame")

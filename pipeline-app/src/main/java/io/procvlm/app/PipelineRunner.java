@@ -446,11 +446,7 @@ public final class PipelineRunner {
                         entry.outcome().dataset(),
                         entry.outcome().episodeIndex(),
                         entry.outcome().frames(),
-                        new org.apache.hadoop.fs.Path(
-                                        new org.apache.hadoop.fs.Path(
-                                                new org.apache.hadoop.fs.Path(outputRoot, ResumableStage.UNITS),
-                                                FeaturesStage.NAME),
-                                        entry.batch())
+                        ResumableStage.batchFolder(outputRoot, FeaturesStage.NAME, entry.batch())
                                 .toString()));
             }
         }

@@ -214,8 +214,7 @@ public final class ResumableStage {
      */
     private Map<String, LedgerEntry> foldBatches(
             Map<String, LedgerEntry> current, TableInfo output, Map<String, Number> counters) {
-        Set<String> used = new HashSet<>();
-        current.values().stream().filter(LedgerEntry::isDone).forEach(entry -> used.add(entry.batch()));
+        Set<String> used = usedBatches(current);
         if (used.size() <= options.maxUnitFolders()) {
             return current;
         }
@@ -225,35 +224,17 @@ public final class ResumableStage {
         try {
             FileSystem fileSystem = target.getFileSystem(HadoopConf.get());
             fileSystem.delete(batchFolder(folded), true);
-            fileSystem.mkdirs(target);
-            for (FileStatus file : fileSystem.listStatus(source)) {
-                String name = file.getPath().getName();
-                if (file.isFile() && !name.startsWith("_") && !name.startsWith(".")) {
-                    org.apache.hadoop.fs.FileUtil.copy(
-                            fileSystem, file.getPath(), fileSystem, new Path(target, name), false, HadoopConf.get());
-                }
-            }
+            copyFiles(fileSystem, source, target, name -> !name.startsWith("_") && !name.startsWith("."));
             // The batches' other per-unit files (features: one images/ file per episode) go along, oldest batch
             // first so that a unit computed again later keeps its latest file.
             for (String batch : new java.util.TreeSet<>(used)) {
                 for (FileStatus side : fileSystem.listStatus(batchFolder(batch))) {
-                    if (!side.isDirectory() || side.getPath().getName().equals(table)) {
-                        continue;
-                    }
-                    Path sideTarget =
-                            new Path(batchFolder(folded), side.getPath().getName());
-                    fileSystem.mkdirs(sideTarget);
-                    for (FileStatus file : fileSystem.listStatus(side.getPath())) {
-                        if (file.isFile()) {
-                            org.apache.hadoop.fs.FileUtil.copy(
-                                    fileSystem,
-                                    file.getPath(),
-                                    fileSystem,
-                                    new Path(sideTarget, file.getPath().getName()),
-                                    false,
-                                    true,
-                                    HadoopConf.get());
-                        }
+                    if (side.isDirectory() && !side.getPath().getName().equals(table)) {
+                        copyFiles(
+                                fileSystem,
+                                side.getPath(),
+                                new Path(batchFolder(folded), side.getPath().getName()),
+                                name -> true);
                     }
                 }
             }
@@ -281,6 +262,26 @@ public final class ResumableStage {
         progress.printf(Locale.ROOT, "%s: %d batch folders compacted into %s%n", stage, used.size(), folded);
         progress.flush();
         return kept;
+    }
+
+    /** Copies the plain files of {@code from} whose names {@code wanted} accepts into {@code to}, replacing any. */
+    private static void copyFiles(
+            FileSystem fileSystem, Path from, Path to, java.util.function.Predicate<String> wanted) throws IOException {
+        fileSystem.mkdirs(to);
+        for (FileStatus file : fileSystem.listStatus(from)) {
+            String name = file.getPath().getName();
+            if (file.isFile() && wanted.test(name)) {
+                org.apache.hadoop.fs.FileUtil.copy(
+                        fileSystem, file.getPath(), fileSystem, new Path(to, name), false, true, HadoopConf.get());
+            }
+        }
+    }
+
+    /** The batch folders the done entries of {@code entries} point at. */
+    private static Set<String> usedBatches(Map<String, LedgerEntry> entries) {
+        Set<String> used = new HashSet<>();
+        entries.values().stream().filter(LedgerEntry::isDone).forEach(entry -> used.add(entry.batch()));
+        return used;
     }
 
     private boolean reusable(LedgerEntry entry, String fingerprint) {
@@ -411,6 +412,11 @@ public final class ResumableStage {
     }
 
     private Path batchFolder(String batch) {
+        return batchFolder(outputRoot, stage, batch);
+    }
+
+    /** The folder {@code _units/<stage>/<batch>/} under {@code outputRoot} that holds a batch's rows and files. */
+    public static Path batchFolder(String outputRoot, String stage, String batch) {
         return new Path(new Path(new Path(outputRoot, UNITS), stage), batch == null ? "-" : batch);
     }
 
@@ -424,12 +430,7 @@ public final class ResumableStage {
 
     /** Deletes the batch folders no current entry points at (superseded or from a killed batch). */
     private void removeUnusedBatches(Map<String, LedgerEntry> current) {
-        Set<String> used = new HashSet<>();
-        current.values().forEach(entry -> {
-            if (entry.isDone()) {
-                used.add(entry.batch());
-            }
-        });
+        Set<String> used = usedBatches(current);
         Path folder = new Path(new Path(outputRoot, UNITS), stage);
         try {
             FileSystem fileSystem = folder.getFileSystem(HadoopConf.get());

@@ -102,9 +102,8 @@ public final class FramesTable {
      */
     public static JavaPairRDD<String, EpisodeFrames> byEpisode(
             SparkSession spark, String outputRoot, Collection<String> keys) {
-        Dataset<Row> table = spark.read().schema(SCHEMA).parquet(outputRoot + "/" + NAME);
-        int partitions =
-                Math.max(spark.sparkContext().defaultParallelism(), table.rdd().getNumPartitions());
+        Dataset<Row> table = read(spark, outputRoot);
+        int partitions = partitions(spark, table);
         if (keys != null) {
             List<Key> episodes = keys.stream().map(Key::parse).distinct().toList();
             if (episodes.isEmpty()) {
@@ -118,10 +117,29 @@ public final class FramesTable {
                             "left_semi");
             partitions = Math.max(1, Math.min(partitions, episodes.size()));
         }
-        return table.repartition(partitions, functions.col("dataset"), functions.col("episode_index"))
-                .sortWithinPartitions("dataset", "episode_index", "frame_index")
-                .javaRDD()
-                .mapPartitionsToPair(FramesTable::grouped);
+        return byEpisodeSorted(table, partitions, "frame_index")
+                .mapPartitions(FramesTable::grouped)
+                .mapToPair(episode -> new Tuple2<>(episode._1().toString(), episode._2()));
+    }
+
+    private static Dataset<Row> read(SparkSession spark, String outputRoot) {
+        return spark.read().schema(SCHEMA).parquet(outputRoot + "/" + NAME);
+    }
+
+    /** The partitions an episode grouping of {@code table} gets: its input partitions, at least the parallelism. */
+    private static int partitions(SparkSession spark, Dataset<Row> table) {
+        return Math.max(spark.sparkContext().defaultParallelism(), table.rdd().getNumPartitions());
+    }
+
+    /**
+     * {@code rows} hash-partitioned on (dataset, episode_index) into {@code partitions} and sorted within partitions by
+     * (dataset, episode_index, {@code order}): two tables laid out this way with the same count hold the same
+     * episodes in the same partition, in the same order.
+     */
+    private static JavaRDD<Row> byEpisodeSorted(Dataset<Row> rows, int partitions, String order) {
+        return rows.repartition(partitions, functions.col("dataset"), functions.col("episode_index"))
+                .sortWithinPartitions("dataset", "episode_index", order)
+                .javaRDD();
     }
 
     /**
@@ -139,15 +157,10 @@ public final class FramesTable {
      * driver and no second shuffle of the frames.
      */
     public static JavaRDD<Joined> joined(SparkSession spark, String outputRoot, Dataset<Row> side, String sideOrder) {
-        Dataset<Row> table = spark.read().schema(SCHEMA).parquet(outputRoot + "/" + NAME);
-        int partitions =
-                Math.max(spark.sparkContext().defaultParallelism(), table.rdd().getNumPartitions());
-        JavaRDD<Row> frames = table.repartition(partitions, functions.col("dataset"), functions.col("episode_index"))
-                .sortWithinPartitions("dataset", "episode_index", "frame_index")
-                .javaRDD();
-        JavaRDD<Row> others = side.repartition(partitions, functions.col("dataset"), functions.col("episode_index"))
-                .sortWithinPartitions("dataset", "episode_index", sideOrder)
-                .javaRDD();
+        Dataset<Row> table = read(spark, outputRoot);
+        int partitions = partitions(spark, table);
+        JavaRDD<Row> frames = byEpisodeSorted(table, partitions, "frame_index");
+        JavaRDD<Row> others = byEpisodeSorted(side, partitions, sideOrder);
         int datasetColumn = side.schema().fieldIndex("dataset");
         int episodeColumn = side.schema().fieldIndex("episode_index");
         return frames.zipPartitions(others, (left, right) -> merge(left, right, datasetColumn, episodeColumn));
@@ -156,9 +169,9 @@ public final class FramesTable {
     /** Merges two partitions sorted by (dataset as Spark orders strings, episode). */
     private static Iterator<Joined> merge(
             Iterator<Row> frameRows, Iterator<Row> sideRows, int datasetColumn, int episodeColumn) {
-        Iterator<Tuple2<String, EpisodeFrames>> frames = grouped(frameRows);
+        Iterator<Tuple2<Key, EpisodeFrames>> frames = grouped(frameRows);
         return new Iterator<>() {
-            private Tuple2<String, EpisodeFrames> nextFrames = frames.hasNext() ? frames.next() : null;
+            private Tuple2<Key, EpisodeFrames> nextFrames = frames.hasNext() ? frames.next() : null;
             private Row nextSide = sideRows.hasNext() ? sideRows.next() : null;
 
             @Override
@@ -171,7 +184,7 @@ public final class FramesTable {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                Key framesKey = nextFrames == null ? null : Key.parse(nextFrames._1());
+                Key framesKey = nextFrames == null ? null : nextFrames._1();
                 Key sideKey = nextSide == null
                         ? null
                         : new Key(nextSide.getString(datasetColumn), nextSide.getLong(episodeColumn));
@@ -191,8 +204,7 @@ public final class FramesTable {
                         nextSide = sideRows.hasNext() ? sideRows.next() : null;
                     }
                 }
-                return new Joined(
-                        key.dataset() + "/" + key.episode(), key.dataset(), key.episode(), episodeFrames, side);
+                return new Joined(key.toString(), key.dataset(), key.episode(), episodeFrames, side);
             }
         };
     }
@@ -227,13 +239,19 @@ public final class FramesTable {
     }
 
     /** A {@code dataset/episode} key, split at its last slash (dataset ids may hold slashes). */
-    private record Key(String dataset, long episode) implements Comparable<Key> {
+    private record Key(String dataset, long episode) implements Comparable<Key>, java.io.Serializable {
         /** Spark's order: datasets by their UTF-8 bytes, then episodes. */
         @Override
         public int compareTo(Key other) {
             int byDataset = org.apache.spark.unsafe.types.UTF8String.fromString(dataset)
                     .compareTo(org.apache.spark.unsafe.types.UTF8String.fromString(other.dataset));
             return byDataset != 0 ? byDataset : Long.compare(episode, other.episode);
+        }
+
+        /** {@code dataset/episode}, as {@link EpisodeRef#key()} writes it. */
+        @Override
+        public String toString() {
+            return dataset + "/" + episode;
         }
 
         static Key parse(String key) {
@@ -246,7 +264,7 @@ public final class FramesTable {
     }
 
     /** A partition's rows, sorted by episode then frame, as one pair per episode. */
-    private static Iterator<Tuple2<String, EpisodeFrames>> grouped(Iterator<Row> rows) {
+    private static Iterator<Tuple2<Key, EpisodeFrames>> grouped(Iterator<Row> rows) {
         return new Iterator<>() {
             private Row pending = rows.hasNext() ? rows.next() : null;
 
@@ -256,7 +274,7 @@ public final class FramesTable {
             }
 
             @Override
-            public Tuple2<String, EpisodeFrames> next() {
+            public Tuple2<Key, EpisodeFrames> next() {
                 if (pending == null) {
                     throw new NoSuchElementException();
                 }
@@ -269,7 +287,7 @@ public final class FramesTable {
                     episodeRows.add(pending);
                     pending = rows.hasNext() ? rows.next() : null;
                 }
-                return new Tuple2<>(dataset + "/" + episode, toFrames(episodeRows));
+                return new Tuple2<>(new Key(dataset, episode), toFrames(episodeRows));
             }
         };
     }

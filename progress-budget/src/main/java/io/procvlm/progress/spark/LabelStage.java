@@ -79,9 +79,6 @@ public final class LabelStage {
                         "segment_index")
                 .filter(joined -> !joined.side().isEmpty())
                 .map(joined -> {
-                    List<SegmentAnnotation> segments =
-                            new ArrayList<>(joined.side().size());
-                    joined.side().forEach(row -> segments.add(SegmentsTable.fromRow(row)));
                     if (joined.frames() == null) {
                         return new Labelled(
                                 joined.key(),
@@ -92,6 +89,9 @@ public final class LabelStage {
                                         CoreErrorCode.EPISODE_ROWS_MISSING.name(),
                                         "the frames table has no row for this episode"));
                     }
+                    List<SegmentAnnotation> segments =
+                            new ArrayList<>(joined.side().size());
+                    joined.side().forEach(row -> segments.add(SegmentsTable.fromRow(row)));
                     return label(joined.key(), segments, joined.frames(), config, fingerprint);
                 })
                 .persist(StorageLevel.MEMORY_AND_DISK());

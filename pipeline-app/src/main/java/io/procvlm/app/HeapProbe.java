@@ -56,7 +56,8 @@ final class HeapProbe {
                 cpuNanos(),
                 System.nanoTime() - wallBefore));
         if (mode.equals("histogram")) {
-            // the live objects by class, largest first (what jcmd GC.class_histogram prints), first 25 lines
+            // the live objects by class, largest first (what jcmd GC.class_histogram prints): the first 25 lines, or
+            // -Dprocvlm.heap-probe.lines
             try {
                 Object text = ManagementFactory.getPlatformMBeanServer()
                         .invoke(
@@ -64,7 +65,10 @@ final class HeapProbe {
                                 "gcClassHistogram",
                                 new Object[] {null},
                                 new String[] {String[].class.getName()});
-                text.toString().lines().limit(25).forEach(line -> err.println("heap-probe:   " + line));
+                text.toString()
+                        .lines()
+                        .limit(Long.getLong(PROPERTY + ".lines", 25))
+                        .forEach(line -> err.println("heap-probe:   " + line));
             } catch (javax.management.JMException e) {
                 err.println("heap-probe: no class histogram: " + e);
             }

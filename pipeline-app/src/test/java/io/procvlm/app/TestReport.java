@@ -101,6 +101,48 @@ final class TestReport {
         first.forEach((name, bytes) -> assertThat(second.get(name)).as(name).isEqualTo(bytes));
     }
 
+    /**
+     * With the features stage's images/ table the report decodes nothing: its videos deleted after the run, a dataset's
+     * report still has every thumbnail (from the stored JPEGs, shrunk) and, in the reference mode (hashes stored in
+     * frames/), every curve.
+     */
+    @Test
+    void theReportTakesItsThumbnailsFromTheStoredImagesNotTheVideos(@TempDir Path scratch) throws IOException {
+        Path dataset = GeneratedDatasets.copy(GeneratedDatasets.V21_AV1, scratch);
+        Path stored = scratch.resolve("out");
+        Cli.Result first = Cli.run(
+                "run",
+                "--dataset",
+                dataset.toString(),
+                "--out",
+                stored.toString(),
+                "--stages",
+                "index,features,annotate,label",
+                "--set",
+                "progress.mode=reference",
+                "--set",
+                "report.enabled=false");
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(stored.resolve("images/_index.tsv")).exists();
+        deleteTree(dataset.resolve("videos"));
+
+        Cli.Result report = Cli.run("report", "--out", stored.toString());
+        assertThat(report.exitCode()).as(report.err()).isZero();
+        String episode = Files.readString(stored.resolve("report/episodes/" + GeneratedDatasets.V21_AV1 + "--0.html"));
+        assertThat(episode)
+                .contains("data:image/jpeg;base64,", "class=\"thumb\"")
+                .contains("data-curve=\"reference (run)\"", "data-curve=\"default\"")
+                .doesNotContain("Thumbnails not available", "not available (");
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
     @Test
     void evalLabelsScoresTheRunAgainstTheTruePhases() throws IOException {
         Path report = directory.resolve("labels.json");

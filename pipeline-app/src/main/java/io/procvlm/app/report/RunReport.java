@@ -16,6 +16,7 @@ import io.procvlm.core.episode.InspectionConfig;
 import io.procvlm.core.error.CoreErrorCode;
 import io.procvlm.core.error.PipelineException;
 import io.procvlm.core.features.FeaturesConfig;
+import io.procvlm.core.images.FeatureImages;
 import io.procvlm.core.io.Fingerprints;
 import io.procvlm.core.manifest.RunManifest;
 import io.procvlm.core.metrics.Segment;
@@ -25,6 +26,8 @@ import io.procvlm.core.model.SegmentAnnotation;
 import io.procvlm.core.model.SpanStatus;
 import io.procvlm.core.model.SubtaskSpan;
 import io.procvlm.core.video.EpisodeImages;
+import io.procvlm.core.video.FrameImages;
+import io.procvlm.core.video.ImageStream;
 import io.procvlm.progress.FrameLabeler;
 import io.procvlm.progress.FrameSignals;
 import io.procvlm.progress.ProgressConfig;
@@ -45,6 +48,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.global.opencv_imgcodecs;
+import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * Writes the static HTML report of a run ({@code <out>/report/}): {@code index.html} (run summary, stages and timings,
@@ -61,12 +67,16 @@ import java.util.stream.Stream;
 public final class RunReport {
     /** The report folder under the output root. */
     public static final String FOLDER = "report";
+    /** JPEG quality of the thumbnails. */
+    private static final int THUMBNAIL_QUALITY = 80;
 
     private final RunTables tables;
     private final ReportConfig config;
     private final ProgressConfig progress;
     private final InspectionConfig inspection;
     private final long seed;
+    /** The features stage's images/ table, read once: thumbnails and hashes come from it instead of a decode. */
+    private Optional<FeatureImages.Index> storedImages;
 
     /** What was written. */
     public record Result(Path index, List<String> episodePages, int quarantined, LabelEvaluator.Result labels) {}
@@ -933,17 +943,21 @@ public final class RunReport {
             times[i] = timestamps.get(indices[i]);
         }
         StringBuilder out = new StringBuilder("<div class=\"thumbs\">\n");
-        try (EpisodeImages images = new EpisodeImages(
-                row.ref(),
-                indices,
-                times,
-                inspection.timestampToleranceFrames(),
-                1,
-                config.thumbnailSide(),
-                true,
-                80)) {
+        Optional<org.apache.hadoop.fs.Path> stored = storedImages(row);
+        try (ImageStream images = stored.isPresent()
+                        ? FeatureImages.read(stored.get(), row.key(), row.episodeIndex(), indices)
+                        : new EpisodeImages(
+                                row.ref(),
+                                indices,
+                                times,
+                                inspection.timestampToleranceFrames(),
+                                1,
+                                config.thumbnailSide(),
+                                true,
+                                THUMBNAIL_QUALITY);
+                Thumbnails thumbnails = new Thumbnails(config.thumbnailSide())) {
             while (images.hasNext()) {
-                EpisodeImages.Image image = images.next();
+                EpisodeImages.Image image = thumbnails.fit(images.next());
                 out.append(String.format(
                         Locale.ROOT,
                         "<figure><img class=\"thumb\" alt=\"frame %d\" width=\"%d\" height=\"%d\""
@@ -959,6 +973,54 @@ public final class RunReport {
             return "<p class=\"note bad\">Thumbnails not available: " + Html.escape(e.getMessage()) + "</p>\n";
         }
         return out.append("</div>\n").toString();
+    }
+
+    /**
+     * The episode's file in the features stage's {@code images/} table (JPEGs encoded from the features decode), or
+     * empty when there is none: then the thumbnails decode the episode's video. (The other progress mode's curve still
+     * decodes a sampled episode when frames/ holds no perceptual hash: a hash of the stored, smaller JPEGs would not
+     * give the curve the label stage gives.)
+     */
+    private Optional<org.apache.hadoop.fs.Path> storedImages(RunTables.EpisodeRow row) {
+        if (storedImages == null) {
+            storedImages = FeatureImages.readIndex(new org.apache.hadoop.fs.Path(tables.root(), FeatureImages.NAME));
+        }
+        return storedImages.flatMap(index -> index.file(row.key()));
+    }
+
+    /** Stored JPEGs larger than the thumbnail side, shrunk and encoded again (smaller ones are kept as they are). */
+    private static final class Thumbnails implements AutoCloseable {
+        private final int side;
+        private FrameImages encoder;
+
+        Thumbnails(int side) {
+            this.side = side;
+        }
+
+        EpisodeImages.Image fit(EpisodeImages.Image image) {
+            FrameImages.Jpeg jpeg = image.jpeg();
+            if (Math.max(jpeg.width(), jpeg.height()) <= side) {
+                return image;
+            }
+            if (encoder == null) {
+                encoder = new FrameImages(side, true, THUMBNAIL_QUALITY);
+            }
+            try (org.bytedeco.javacpp.BytePointer bytes = new org.bytedeco.javacpp.BytePointer(jpeg.bytes());
+                    Mat encoded = new Mat(1, jpeg.bytes().length, opencv_core.CV_8UC1, bytes);
+                    Mat bgr = opencv_imgcodecs.imdecode(encoded, opencv_imgcodecs.IMREAD_COLOR)) {
+                if (bgr.empty()) {
+                    throw new IllegalStateException("stored image of frame " + image.frameIndex() + " cannot be read");
+                }
+                return new EpisodeImages.Image(image.frameIndex(), encoder.encode(bgr));
+            }
+        }
+
+        @Override
+        public void close() {
+            if (encoder != null) {
+                encoder.close();
+            }
+        }
     }
 
     private static void add(TreeMap<Long, List<String>> wanted, Map<Long, Double> timestamps, long frame, String what) {

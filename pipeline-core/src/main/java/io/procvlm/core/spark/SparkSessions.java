@@ -35,27 +35,49 @@ public final class SparkSessions {
         return org.apache.spark.package$.MODULE$.SPARK_VERSION();
     }
 
+    /**
+     * How many finished jobs, stages, tasks per stage and SQL executions Spark's status store keeps when the UI is off.
+     * The store is filled whether or not a UI shows it, and nothing in the pipeline reads it; at Spark's defaults (1,000
+     * jobs, stages and executions, 100,000 tasks) it grew with every batch of a run, most of the driver's growth with
+     * the corpus (scale.md). With {@code spark.ui} on, Spark's defaults stay.
+     */
+    static final Map<String, String> STATUS_RETENTION_WITHOUT_UI = Map.of(
+            "spark.ui.retainedJobs", "20",
+            "spark.ui.retainedStages", "20",
+            "spark.ui.retainedTasks", "1000",
+            "spark.ui.retainedDeadExecutors", "10",
+            "spark.sql.ui.retainedExecutions", "10");
+
+    /** The Spark settings a session starts with: the pipeline's, then {@code settings.extra()} (which win). */
+    static Map<String, String> configuration(SparkSettings settings) {
+        Map<String, String> conf = new java.util.LinkedHashMap<>();
+        conf.put("spark.ui.enabled", Boolean.toString(settings.ui()));
+        conf.put("spark.ui.showConsoleProgress", "false");
+        conf.put("spark.sql.session.timeZone", "UTC");
+        conf.put("spark.sql.shuffle.partitions", "8");
+        conf.put("spark.hadoop.mapreduce.fileoutputcommitter.marksuccessfuljobs", "false");
+        conf.put("spark.sql.parquet.compression.codec", "zstd");
+        conf.put("spark.sql.debug.maxToStringFields", "200");
+        conf.put("spark.hadoop.fs.file.impl", io.procvlm.core.io.HadoopConf.RAW_LOCAL_FILE_SYSTEM);
+        if (!settings.ui()) {
+            conf.putAll(new java.util.TreeMap<>(STATUS_RETENTION_WITHOUT_UI));
+        }
+        if (settings.isLocal()) {
+            conf.put("spark.driver.host", "127.0.0.1");
+            conf.put("spark.driver.bindAddress", "127.0.0.1");
+            conf.put("spark.ui.port", "0");
+            conf.put("spark.blockManager.port", "0");
+            conf.put("spark.driver.port", "0");
+        }
+        conf.putAll(settings.extra());
+        return conf;
+    }
+
     public static SparkSession create(SparkSettings settings) {
         checkUiBinding(settings, System::getenv);
-        SparkSession.Builder builder = SparkSession.builder()
-                .master(settings.master())
-                .appName(settings.appName())
-                .config("spark.ui.enabled", Boolean.toString(settings.ui()))
-                .config("spark.ui.showConsoleProgress", "false")
-                .config("spark.sql.session.timeZone", "UTC")
-                .config("spark.sql.shuffle.partitions", "8")
-                .config("spark.hadoop.mapreduce.fileoutputcommitter.marksuccessfuljobs", "false")
-                .config("spark.sql.parquet.compression.codec", "zstd")
-                .config("spark.sql.debug.maxToStringFields", "200")
-                .config("spark.hadoop.fs.file.impl", io.procvlm.core.io.HadoopConf.RAW_LOCAL_FILE_SYSTEM);
-        if (settings.isLocal()) {
-            builder = builder.config("spark.driver.host", "127.0.0.1")
-                    .config("spark.driver.bindAddress", "127.0.0.1")
-                    .config("spark.ui.port", "0")
-                    .config("spark.blockManager.port", "0")
-                    .config("spark.driver.port", "0");
-        }
-        for (Map.Entry<String, String> entry : settings.extra().entrySet()) {
+        SparkSession.Builder builder =
+                SparkSession.builder().master(settings.master()).appName(settings.appName());
+        for (Map.Entry<String, String> entry : configuration(settings).entrySet()) {
             builder = builder.config(entry.getKey(), entry.getValue());
         }
         return builder.getOrCreate();

@@ -32,6 +32,29 @@ final class TestSparkSessions {
     }
 
     @Test
+    void withoutTheUiSparksStatusStoreKeepsLittleAndSettingsStillWin() {
+        Map<String, String> noUi = SparkSessions.configuration(new SparkSettings("local[2]", "t", false, Map.of()));
+        assertThat(noUi)
+                .containsEntry("spark.ui.enabled", "false")
+                .containsEntry("spark.ui.retainedJobs", "20")
+                .containsEntry("spark.ui.retainedStages", "20")
+                .containsEntry("spark.ui.retainedTasks", "1000")
+                .containsEntry("spark.sql.ui.retainedExecutions", "10")
+                .containsEntry("spark.driver.bindAddress", "127.0.0.1");
+        assertThat(SparkSessions.configuration(LOCAL_UI))
+                .as("with the UI on, Spark's own retention")
+                .doesNotContainKeys("spark.ui.retainedJobs", "spark.sql.ui.retainedExecutions");
+        assertThat(SparkSessions.configuration(new SparkSettings(
+                        "local[2]",
+                        "t",
+                        false,
+                        Map.of("spark.ui.retainedJobs", "500", "spark.sql.shuffle.partitions", "3"))))
+                .as("spark.conf settings are applied last")
+                .containsEntry("spark.ui.retainedJobs", "500")
+                .containsEntry("spark.sql.shuffle.partitions", "3");
+    }
+
+    @Test
     void sparkSubmitsMasterReplacesOnlyTheDefault() {
         io.procvlm.core.config.ConfigSchema schema = io.procvlm.core.config.ConfigSchema.of(
                 java.util.List.of(io.procvlm.core.config.CoreConfig.properties()));

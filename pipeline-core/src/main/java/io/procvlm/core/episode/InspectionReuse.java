@@ -14,6 +14,9 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
+import java.util.zip.InflaterInputStream;
 
 /**
  * When the index stage may reuse a previous run's inspection of an episode instead of reading it again: the reuse key
@@ -26,7 +29,7 @@ import java.util.Optional;
  */
 public final class InspectionReuse {
     /** Changes when what the key covers changes. */
-    static final String VERSION = "index-reuse-1";
+    static final String VERSION = "index-reuse-2";
 
     private InspectionReuse() {}
 
@@ -57,7 +60,7 @@ public final class InspectionReuse {
                 ref.videoSegment().map(video -> files.stat(video.path())).orElse("-")));
     }
 
-    /** The inspection as bytes to keep for a later run. */
+    /** Java serialization of a value (what the reuse key hashes). */
     public static byte[] serialize(Serializable value) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
@@ -69,12 +72,32 @@ public final class InspectionReuse {
         return bytes.toByteArray();
     }
 
+    /**
+     * The inspection as bytes to keep: Java serialization, deflated. Each inspection is its own stream, so most of its
+     * raw bytes are class descriptors and names that repeat from one episode to the next; deflated they take about half the
+     * room in the driver (which holds the kept inspections of every episode while the index stage runs) and in the
+     * index stage's tasks.
+     */
+    public static byte[] keep(EpisodeInspection inspection) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+        try (ObjectOutputStream out = new ObjectOutputStream(new DeflaterOutputStream(bytes, deflater))) {
+            out.writeObject(inspection);
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "Cannot serialize the inspection of " + inspection.ref().key(), e);
+        } finally {
+            deflater.end();
+        }
+        return bytes.toByteArray();
+    }
+
     /** A kept inspection, or empty when the bytes are not one this code can read (they are then inspected again). */
     public static Optional<EpisodeInspection> inspection(byte[] bytes) {
         if (bytes == null) {
             return Optional.empty();
         }
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
+        try (ObjectInputStream in = new ObjectInputStream(new InflaterInputStream(new ByteArrayInputStream(bytes)))) {
             return in.readObject() instanceof EpisodeInspection inspection ? Optional.of(inspection) : Optional.empty();
         } catch (IOException | ClassNotFoundException | RuntimeException e) {
             return Optional.empty(); // written by other code (InvalidClassException), or damaged

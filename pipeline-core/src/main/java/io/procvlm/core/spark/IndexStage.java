@@ -160,7 +160,7 @@ public final class IndexStage {
         counters.put("units-reused", reused);
         counters.put("units-computed", inspections.size() - reused);
         TableInfo table = TableCommitter.commit(
-                spark.createDataFrame(rows, EpisodesTable.SCHEMA).coalesce(1),
+                TableCommitter.oneFileFromDriver(spark, rows, EpisodesTable.SCHEMA, "dataset", "episode_index"),
                 outputRoot,
                 EpisodesTable.NAME,
                 rows.size());
@@ -195,7 +195,7 @@ public final class IndexStage {
             }
         }
         EpisodeInspection inspection = inspector.inspect(unit.ref());
-        return new Inspected(inspection, key, false, key == null ? null : InspectionReuse.serialize(inspection));
+        return new Inspected(inspection, key, false, key == null ? null : InspectionReuse.keep(inspection));
     }
 
     /** The kept inspections by episode key; empty when there are none or they cannot be read (all are inspected). */
@@ -227,7 +227,7 @@ public final class IndexStage {
             }
         }
         TableCommitter.commit(
-                spark.createDataFrame(rows, CACHE_SCHEMA).coalesce(1),
+                TableCommitter.oneFileFromDriver(spark, rows, CACHE_SCHEMA, "dataset", "episode_index"),
                 new Path(outputRoot, CACHE_FOLDER).toString(),
                 CACHE_TABLE,
                 rows.size());

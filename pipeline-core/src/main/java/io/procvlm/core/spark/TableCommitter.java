@@ -35,6 +35,25 @@ public final class TableCommitter {
 
     private TableCommitter() {}
 
+    /** Rows per task when a driver-side list is handed to Spark ({@link #oneFileFromDriver}). */
+    static final int DRIVER_ROWS_PER_TASK = 256;
+
+    /**
+     * A driver-side list of rows as one sorted partition (one output file), without shipping the whole list in one
+     * task: {@code createDataFrame(list)} puts every row in the plan of the single task that writes the file, which at
+     * 2-3 KB a row grows past Spark's message limit (128 MiB) near 50,000 rows. The rows go out in slices of
+     * {@value #DRIVER_ROWS_PER_TASK}, meet in one partition through a shuffle and are sorted there by {@code
+     * sortColumns} (the shuffle's order is not fixed, the sort is).
+     */
+    public static Dataset<Row> oneFileFromDriver(
+            SparkSession spark, List<Row> rows, StructType schema, String... sortColumns) {
+        int slices = Math.max(1, (rows.size() + DRIVER_ROWS_PER_TASK - 1) / DRIVER_ROWS_PER_TASK);
+        JavaRDD<Row> rdd = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
+                .parallelize(rows, slices);
+        Column[] sort = java.util.Arrays.stream(sortColumns).map(functions::col).toArray(Column[]::new);
+        return spark.createDataFrame(rdd, schema).repartition(1).sortWithinPartitions(sort);
+    }
+
     /**
      * Writes rows that carry a trailing int column with their output file (from {@link FileBuckets}), sorted within
      * each file by {@code sortColumns}, then commits them as above.

@@ -77,6 +77,21 @@ final class TestIndexStage {
     }
 
     @Test
+    void keptInspectionsAreDeflatedAndReadBackEqual() {
+        for (DatasetScan scan : scans(datasets())) {
+            EpisodeRef ref = scan.episodes().get(0);
+            EpisodeInspection inspection = new EpisodeInspector(InspectionConfig.defaults()).inspect(ref);
+            byte[] kept = io.procvlm.core.episode.InspectionReuse.keep(inspection);
+            byte[] raw = io.procvlm.core.episode.InspectionReuse.serialize(inspection);
+            assertThat(io.procvlm.core.episode.InspectionReuse.inspection(kept)).contains(inspection);
+            assertThat(kept.length).as(ref.key()).isLessThan(raw.length * 2 / 3);
+            assertThat(io.procvlm.core.episode.InspectionReuse.inspection(raw))
+                    .as("bytes of the former format are inspected again, not misread")
+                    .isEmpty();
+        }
+    }
+
+    @Test
     void unchangedReRunReusesEveryInspectionWithoutReadingAndWritesTheSameBytes() throws IOException {
         Path datasets = directory.resolve("in");
         List<Path> roots = copies(datasets);

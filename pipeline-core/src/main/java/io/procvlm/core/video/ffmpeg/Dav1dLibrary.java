@@ -4,6 +4,7 @@ import com.sun.jna.Function;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -12,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * AV1 decode needs are bound; the structs they take ({@code Dav1dSettings}, {@code Dav1dData}, {@code Dav1dPicture})
  * are used as raw memory at the offsets of libdav1d API 6 (dav1d 1.0.0 to 1.2.x, soname 6). The headers are neither a
  * build nor a run-time dependency: the offsets below were read from dav1d 1.0.0's {@code include/dav1d/*.h} and
- * checked with {@code offsetof}/{@code sizeof} (x86_64 and every other LP64 target).
+ * checked once with {@code offsetof}/{@code sizeof} on x86_64 (Debian 12); within soname 6 dav1d only appends fields,
+ * and the structs are allocated twice their size, zeroed.
  *
  * <p>The library is looked up once per JVM and name: system property {@value #PROPERTY} (a soname or a path), default
  * {@value #DEFAULT_LIBRARY}. A library that is absent, lacks a function or reports another API major version is
@@ -98,8 +100,8 @@ final class Dav1dLibrary {
     /** The outcome of looking the library up: the library, or why it cannot be used. */
     record Loading(Optional<Dav1dLibrary> library, String problem) {
         Loading {
-            java.util.Objects.requireNonNull(library, "library is null");
-            java.util.Objects.requireNonNull(problem, "problem is null");
+            Objects.requireNonNull(library, "library is null");
+            Objects.requireNonNull(problem, "problem is null");
         }
     }
 

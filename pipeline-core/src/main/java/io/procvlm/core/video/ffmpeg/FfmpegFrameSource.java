@@ -263,7 +263,7 @@ public final class FfmpegFrameSource implements FrameSource {
             }
             if (DAV1D_WARNED.compareAndSet(false, true)) {
                 LOG.warn(
-                        "[{}] {}: AV1 is decoded with JavaCV's libaom (about 2x slower)",
+                        "[{}] {}: AV1 is decoded with JavaCV's libaom (about 2.5x slower per core)",
                         DAV1D_UNAVAILABLE.name(),
                         loading.problem());
             }

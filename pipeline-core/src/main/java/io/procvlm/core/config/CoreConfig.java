@@ -76,11 +76,11 @@ public final class CoreConfig {
                 integer(VIDEO_DECODER_THREADS, 1, 0, 64, "FFmpeg decoder threads per task (0 = FFmpeg's choice)"),
                 enumValue(
                         VIDEO_AV1_DECODER,
-                        "libaom",
+                        "auto",
                         List.of("auto", "dav1d", "libaom"),
-                        "AV1 decoder of the features stage: libaom in the JVM (JavaCV); dav1d = the host's ffmpeg"
-                                + " with libdav1d as a subprocess piping luma (decodes ~2x faster, but measured no faster"
-                                + " per core end to end, docs/benchmarks.md); auto = dav1d when available, else"
+                        "AV1 decoder of the features stage, in the JVM: dav1d = the system's libdav1d (Debian"
+                                + " libdav1d6) through JNA, about 2.5x faster per core than libaom, identical frames;"
+                                + " libaom = JavaCV's FFmpeg; auto = dav1d when libdav1d is present, else"
                                 + " libaom with warning DAV1D_UNAVAILABLE"),
                 doubleValue(
                         VIDEO_TIMESTAMP_TOLERANCE,

@@ -23,7 +23,7 @@ public record InspectionConfig(
         int minFrames,
         Av1Decoder av1Decoder)
         implements Serializable {
-    /** As before {@code video.av1-decoder} existed: AV1 decoded by JavaCV's libaom. */
+    /** With the default AV1 decoder ({@code auto}: libdav1d where present, else libaom). */
     public InspectionConfig(
             int decoderThreads,
             double timestampToleranceFrames,
@@ -36,7 +36,7 @@ public record InspectionConfig(
                 maxUnmatchedRows,
                 maxTimestampDriftFrames,
                 minFrames,
-                Av1Decoder.LIBAOM);
+                Av1Decoder.AUTO);
     }
 
     public static InspectionConfig from(Config config) {
@@ -51,6 +51,6 @@ public record InspectionConfig(
 
     /** The defaults of {@link CoreConfig}. */
     public static InspectionConfig defaults() {
-        return new InspectionConfig(1, 0.25, 0, 0.5, 2, Av1Decoder.LIBAOM);
+        return new InspectionConfig(1, 0.25, 0, 0.5, 2, Av1Decoder.AUTO);
     }
 }

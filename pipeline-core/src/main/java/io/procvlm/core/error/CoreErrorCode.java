@@ -80,8 +80,8 @@ public enum CoreErrorCode implements ErrorCodeSupplier {
     /** Warning: an RLDS episode stored as one record whose last step is not {@code is_last} (a truncated episode). */
     EPISODE_NOT_TERMINATED(75, USER_ERROR),
     /**
-     * {@code video.av1-decoder=dav1d}: no {@code ffmpeg} with the libdav1d decoder on this host (an error); with
-     * {@code auto} a warning, logged once per JVM, and AV1 is decoded with JavaCV's libaom instead.
+     * {@code video.av1-decoder=dav1d}: no usable libdav1d on this host (Debian {@code libdav1d6}, API 6; an error);
+     * with {@code auto} (the default) a warning, logged once per JVM, and AV1 is decoded with JavaCV's libaom instead.
      */
     DAV1D_UNAVAILABLE(76, USER_ERROR),
 

@@ -9,7 +9,7 @@ import java.util.Locale;
 /**
  * Luma from one source and colour from another over the same frames, stepped together: a {@link
  * PixelMode#GRAY_AND_BGR} source for readers whose frames are images (each image is decoded twice, once per mode, in
- * the same pass) and for the opt-in dav1d path (luma from dav1d, colour from JavaCV's FFmpeg). Both sources must give
+ * the same pass). Both sources must give
  * the same frames at the same timestamps; a difference is a decode failure.
  */
 public final class PairedFrameSource implements FrameSource {

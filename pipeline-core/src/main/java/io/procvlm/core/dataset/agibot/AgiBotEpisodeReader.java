@@ -20,7 +20,7 @@ import io.procvlm.core.model.EpisodeRef;
 import io.procvlm.core.video.Av1Decoder;
 import io.procvlm.core.video.FrameSource;
 import io.procvlm.core.video.PixelMode;
-import io.procvlm.core.video.ffmpeg.Dav1dFrameSource;
+import io.procvlm.core.video.ffmpeg.FfmpegFrameSource;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Optional;
@@ -122,7 +122,7 @@ public final class AgiBotEpisodeReader implements EpisodeReader {
         if (!files.exists(video)) {
             throw new PipelineException(MISSING_VIDEO, "video file " + video + " does not exist");
         }
-        return Dav1dFrameSource.open(
+        return FfmpegFrameSource.open(
                 files.localFile(video), 0.0, Double.NaN, decoderThreads, ref.fps(), mode, av1Decoder);
     }
 

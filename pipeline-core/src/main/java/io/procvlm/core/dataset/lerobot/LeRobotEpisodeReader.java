@@ -14,7 +14,6 @@ import io.procvlm.core.video.Av1Decoder;
 import io.procvlm.core.video.FrameSource;
 import io.procvlm.core.video.PixelMode;
 import io.procvlm.core.video.VideoInfo;
-import io.procvlm.core.video.ffmpeg.Dav1dFrameSource;
 import io.procvlm.core.video.ffmpeg.FfmpegFrameSource;
 import java.util.Optional;
 
@@ -73,7 +72,7 @@ public final class LeRobotEpisodeReader implements EpisodeReader {
         // into a v3.0 shard would buffer the stream in memory from its start.)
         DatasetFiles.LocalCopy copy = files.localCopy(segment.path());
         try {
-            FrameSource source = Dav1dFrameSource.open(
+            FrameSource source = FfmpegFrameSource.open(
                     copy.file(),
                     segment.fromTimestamp(),
                     segment.toTimestamp(),

@@ -1,5 +1,6 @@
 package io.procvlm.core.video.ffmpeg;
 
+import static io.procvlm.core.error.CoreErrorCode.DAV1D_UNAVAILABLE;
 import static io.procvlm.core.error.CoreErrorCode.VIDEO_DECODE_FAILED;
 import static io.procvlm.core.error.CoreErrorCode.VIDEO_UNREADABLE;
 import static java.util.Objects.requireNonNull;
@@ -8,6 +9,8 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_core.LUT;
 
 import io.procvlm.core.error.PipelineException;
+import io.procvlm.core.video.Av1Decoder;
+import io.procvlm.core.video.Codecs;
 import io.procvlm.core.video.DecodedFrame;
 import io.procvlm.core.video.FrameSource;
 import io.procvlm.core.video.PixelMode;
@@ -15,6 +18,7 @@ import io.procvlm.core.video.VideoInfo;
 import java.io.File;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
@@ -41,11 +45,23 @@ import org.bytedeco.opencv.opencv_core.Mat;
  *
  * <p>For a file holding several episodes (LeRobot v3.0), the source seeks to the key frame before {@code from},
  * decodes forward, drops frames before {@code from} and stops before {@code to}.
+ *
+ * <p>AV1 is decoded by JavaCV's FFmpeg (libaom) or, as {@link Av1Decoder} asks, by the system's libdav1d in this
+ * process ({@link Dav1dDecoder}): FFmpeg still opens, probes and demuxes the file, dav1d decodes the packets, and its
+ * pictures go through the same luma and swscale paths, so frames, timestamps and pixels are those of the libaom path
+ * (AV1 decoding is bit-exact). 8-bit streams only; others stay with libaom.
  */
 public final class FfmpegFrameSource implements FrameSource {
     static {
         FfmpegLogging.quiet();
     }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FfmpegFrameSource.class);
+    /** {@code auto} without libdav1d is logged once per JVM. */
+    private static final AtomicBoolean DAV1D_WARNED = new AtomicBoolean();
+    /** The stream pixel formats dav1d's 8-bit pictures map to (what FFmpeg's libaom decoder reports for them). */
+    private static final Set<Integer> DAV1D_FORMATS = Set.of(
+            avutil.AV_PIX_FMT_YUV420P, avutil.AV_PIX_FMT_YUV422P, avutil.AV_PIX_FMT_YUV444P, avutil.AV_PIX_FMT_GRAY8);
 
     /** 8-bit formats whose first plane is the luma plane. */
     private static final Set<Integer> PLANAR_LUMA = Set.of(
@@ -72,6 +88,9 @@ public final class FfmpegFrameSource implements FrameSource {
             avutil.AV_PIX_FMT_GRAY8);
 
     private final FFmpegFrameGrabber grabber;
+    /** The in-process dav1d decoder for an AV1 stream, or null when FFmpeg's decoder (the grabber) decodes. */
+    private final Dav1dDecoder dav1d;
+
     private final boolean raw;
     /** {@link PixelMode#GRAY_AND_BGR}: the grabber is in raw mode and frames are converted here, luma and BGR. */
     private final boolean both;
@@ -100,6 +119,7 @@ public final class FfmpegFrameSource implements FrameSource {
 
     private FfmpegFrameSource(
             FFmpegFrameGrabber grabber,
+            Dav1dDecoder dav1d,
             boolean raw,
             boolean both,
             int channels,
@@ -108,6 +128,7 @@ public final class FfmpegFrameSource implements FrameSource {
             double toSeconds,
             String description) {
         this.grabber = grabber;
+        this.dav1d = dav1d;
         this.raw = raw;
         this.both = both;
         this.channels = channels;
@@ -137,8 +158,29 @@ public final class FfmpegFrameSource implements FrameSource {
      */
     public static FfmpegFrameSource open(
             File file, double fromSeconds, double toSeconds, int threads, double expectedFrameRate, PixelMode mode) {
+        return open(file, fromSeconds, toSeconds, threads, expectedFrameRate, mode, Av1Decoder.LIBAOM);
+    }
+
+    /**
+     * As {@link #open(File, double, double, int, double, PixelMode)}, with an AV1 stream decoded as {@code av1Decoder}
+     * asks: {@code DAV1D} and {@code AUTO} decode 8-bit AV1 with the system's libdav1d in this process ({@code threads}
+     * dav1d threads); without a usable libdav1d, {@code AUTO} logs warning {@code DAV1D_UNAVAILABLE} once per JVM and
+     * decodes with libaom. Other codecs, and AV1 of more than 8 bits, are always decoded by JavaCV's FFmpeg.
+     *
+     * @throws PipelineException with {@code DAV1D_UNAVAILABLE} when {@code av1Decoder} is {@code DAV1D}, the stream is
+     *     AV1 and libdav1d cannot be used
+     */
+    public static FfmpegFrameSource open(
+            File file,
+            double fromSeconds,
+            double toSeconds,
+            int threads,
+            double expectedFrameRate,
+            PixelMode mode,
+            Av1Decoder av1Decoder) {
         requireNonNull(file, "file is null");
         requireNonNull(mode, "mode is null");
+        requireNonNull(av1Decoder, "av1Decoder is null");
         FFmpegFrameGrabber grabber;
         boolean raw;
         if (mode == PixelMode.BGR) {
@@ -162,8 +204,31 @@ public final class FfmpegFrameSource implements FrameSource {
             throw new PipelineException(VIDEO_UNREADABLE, "Video " + file.getName() + " has no video stream");
         }
         VideoInfo info = describe(grabber, expectedFrameRate);
+        Dav1dDecoder dav1d = null;
+        if (av1Decoder != Av1Decoder.LIBAOM && "av1".equals(Codecs.canonical(info.codec()))) {
+            Dav1dLibrary library = dav1dLibrary(grabber, av1Decoder, file.getName());
+            if (library != null) {
+                try {
+                    dav1d = new Dav1dDecoder(
+                            library, grabber.getFormatContext(), grabber.getVideoStream(), threads, file.getName());
+                } catch (RuntimeException e) {
+                    closeQuietly(grabber);
+                    throw e;
+                }
+                info = new VideoInfo(
+                        info.codec(),
+                        "libdav1d",
+                        info.width(),
+                        info.height(),
+                        info.frameRate(),
+                        info.frameCount(),
+                        info.durationSeconds(),
+                        info.pixelFormat());
+            }
+        }
         FfmpegFrameSource source = new FfmpegFrameSource(
                 grabber,
+                dav1d,
                 raw,
                 mode == PixelMode.GRAY_AND_BGR,
                 mode == PixelMode.BGR ? 3 : 1,
@@ -172,9 +237,42 @@ public final class FfmpegFrameSource implements FrameSource {
                 toSeconds,
                 file.getName());
         if (fromSeconds > 0) {
-            source.seek();
+            try {
+                source.seek();
+            } catch (RuntimeException e) {
+                source.close();
+                throw e;
+            }
         }
         return source;
+    }
+
+    /**
+     * The libdav1d to decode this AV1 stream with, or null for libaom: the stream is not 8-bit, or libdav1d is absent
+     * and {@code decoder} is {@code AUTO} (warning {@code DAV1D_UNAVAILABLE}, once per JVM). Closes the grabber and
+     * throws {@code DAV1D_UNAVAILABLE} when libdav1d is absent and {@code decoder} is {@code DAV1D}.
+     */
+    private static Dav1dLibrary dav1dLibrary(FFmpegFrameGrabber grabber, Av1Decoder decoder, String name) {
+        Dav1dLibrary.Loading loading = Dav1dLibrary.load();
+        if (loading.library().isEmpty()) {
+            if (decoder == Av1Decoder.DAV1D) {
+                closeQuietly(grabber);
+                throw new PipelineException(
+                        DAV1D_UNAVAILABLE,
+                        "Cannot decode " + name + " with video.av1-decoder=dav1d: " + loading.problem());
+            }
+            if (DAV1D_WARNED.compareAndSet(false, true)) {
+                LOG.warn(
+                        "[{}] {}: AV1 is decoded with JavaCV's libaom (about 2.5x slower per core)",
+                        DAV1D_UNAVAILABLE.name(),
+                        loading.problem());
+            }
+            return null;
+        }
+        AVStream stream = grabber.getFormatContext().streams(grabber.getVideoStream());
+        return DAV1D_FORMATS.contains(stream.codecpar().format())
+                ? loading.library().get()
+                : null;
     }
 
     private static FFmpegFrameGrabber start(File file, FrameGrabber.ImageMode mode, int threads) {
@@ -201,7 +299,11 @@ public final class FfmpegFrameSource implements FrameSource {
         try {
             // Seek a little early: FFmpeg lands on the key frame at or before the target, we drop what precedes it.
             long target = Math.max(0L, Math.round((fromSeconds - 2 * halfFrame) * 1_000_000d));
-            grabber.setTimestamp(target);
+            if (dav1d != null) {
+                dav1d.seek(target);
+            } else {
+                grabber.setTimestamp(target);
+            }
         } catch (FrameGrabber.Exception | RuntimeException e) {
             throw new PipelineException(
                     VIDEO_DECODE_FAILED,
@@ -214,6 +316,9 @@ public final class FfmpegFrameSource implements FrameSource {
     public DecodedFrame next() {
         if (finished) {
             return null;
+        }
+        if (dav1d != null) {
+            return nextFromDav1d();
         }
         while (true) {
             Frame frame;
@@ -239,10 +344,34 @@ public final class FfmpegFrameSource implements FrameSource {
             }
             if (both) {
                 AVFrame decoded = (AVFrame) frame.opaque;
-                Mat gray = raw ? luma(frame) : convert(decoded, false);
+                Mat gray = raw ? luma(decoded) : convert(decoded, false);
                 return new DecodedFrame(gray, seconds - fromSeconds, ordinal++, convert(decoded, true));
             }
-            Mat image = raw ? luma(frame) : wrap(frame);
+            Mat image = raw ? luma((AVFrame) frame.opaque) : wrap(frame);
+            return new DecodedFrame(image, seconds - fromSeconds, ordinal++);
+        }
+    }
+
+    /** As {@link #next()}, from dav1d's pictures: the same range rule, luma and swscale conversions. */
+    private DecodedFrame nextFromDav1d() {
+        while (true) {
+            AVFrame decoded = dav1d.next();
+            if (decoded == null) {
+                finished = true;
+                return null;
+            }
+            double seconds = dav1d.timestampMicros() / 1_000_000d;
+            if (seconds < fromSeconds - halfFrame) {
+                continue;
+            }
+            if (!Double.isNaN(toSeconds) && seconds >= toSeconds - halfFrame) {
+                finished = true;
+                return null;
+            }
+            if (both) {
+                return new DecodedFrame(luma(decoded), seconds - fromSeconds, ordinal++, convert(decoded, true));
+            }
+            Mat image = channels == 3 ? convert(decoded, true) : luma(decoded);
             return new DecodedFrame(image, seconds - fromSeconds, ordinal++);
         }
     }
@@ -318,8 +447,7 @@ public final class FfmpegFrameSource implements FrameSource {
     }
 
     /** The decoder's own luma plane, expanded to full range when the stream is limited range. */
-    private Mat luma(Frame frame) {
-        AVFrame decoded = (AVFrame) frame.opaque;
+    private Mat luma(AVFrame decoded) {
         int format = decoded.format();
         if (!PLANAR_LUMA.contains(format)) {
             throw new PipelineException(
@@ -365,6 +493,9 @@ public final class FfmpegFrameSource implements FrameSource {
 
     @Override
     public void close() {
+        if (dav1d != null) {
+            dav1d.close();
+        }
         closeQuietly(grabber);
         if (wrapped != null) {
             wrapped.close();

@@ -146,7 +146,11 @@ public abstract class ReaderConformanceSuite {
         for (PixelMode mode : PixelMode.values()) {
             try (FrameSource source = mode == PixelMode.GRAY_AND_BGR
                     ? io.procvlm.core.video.FrameSources.openWithColor(
-                            reader, files, ref, 1, io.procvlm.core.video.Av1Decoder.LIBAOM)
+                            reader,
+                            files,
+                            ref,
+                            1,
+                            io.procvlm.core.episode.InspectionConfig.defaults().av1Decoder())
                     : reader.openFrames(files, ref, 1, mode)) {
                 DecodedFrame frame = source.next();
                 assertThat(frame).isNotNull();

@@ -13,7 +13,11 @@ import io.procvlm.core.testing.TestData;
 import io.procvlm.core.testing.generator.EpisodeScript;
 import io.procvlm.core.testing.generator.LeRobotDatasetWriter;
 import io.procvlm.core.testing.generator.VideoEncoder;
+import io.procvlm.core.video.Av1Decoder;
+import io.procvlm.core.video.Codecs;
 import io.procvlm.core.video.DecodedFrame;
+import io.procvlm.core.video.FrameSource;
+import io.procvlm.core.video.PixelMode;
 import io.procvlm.core.video.ffmpeg.FfmpegFrameSource;
 import java.io.File;
 import java.io.IOException;
@@ -41,6 +45,13 @@ import org.bytedeco.javacv.FrameGrabber;
  * 8-bit gray with swscale; {@code decode-bgr} is JavaCV's default {@code grabImage()} to BGR24 (STACK.md's "decode").
  * The pipeline reads the luma plane of the raw frames directly, so its cost is decode-raw + range expansion +
  * features.
+ *
+ * <p>Then, for the AV1 videos, the pipeline's own frame source with each {@code video.av1-decoder}: JavaCV's libaom
+ * against libdav1d in the JVM ({@code FfmpegFrameSource} with {@link Av1Decoder#DAV1D}), to gray (the luma plane),
+ * with the default features, and in the features stage's dual mode (gray + BGR, what {@code features.images} needs).
+ *
+ * <p>System property {@code bench.parts} picks the parts (comma-separated, default all): {@code features} (the first
+ * table), {@code av1} (the decoder comparison), {@code heap} (the long-episode heap).
  */
 public final class FeatureBenchmark {
     private static final int ROUNDS = 5;
@@ -56,6 +67,20 @@ public final class FeatureBenchmark {
         if (videos.isEmpty()) {
             videos.addAll(defaultVideos());
         }
+        List<String> parts =
+                List.of(System.getProperty("bench.parts", "features,av1,heap").split(","));
+        if (parts.contains("features")) {
+            featureTable(videos);
+        }
+        if (parts.contains("av1")) {
+            av1Decoders(videos);
+        }
+        if (parts.contains("heap")) {
+            longEpisodeHeap();
+        }
+    }
+
+    private static void featureTable(List<Path> videos) {
         System.out.println("Single-threaded (FFmpeg threads=1, OpenCV threads=1). Per video: two warm-up passes of each"
                 + " mode, then " + ROUNDS
                 + " rounds of [decode-raw, decode-gray, decode-bgr, decode+features, decode+features+phash];");
@@ -135,7 +160,98 @@ public final class FeatureBenchmark {
                         + " decode-bgr%n",
                 totalRaw / totalFeatures,
                 totalBgr / totalFeatures);
-        longEpisodeHeap();
+    }
+
+    /**
+     * libaom against in-process libdav1d through the pipeline's frame source, on the AV1 videos: per video two warm-up
+     * passes of each mode, then {@link #ROUNDS} rounds alternating the decoders; CPU time of this thread (dav1d runs
+     * with one thread, on the calling one).
+     */
+    private static void av1Decoders(List<Path> videos) {
+        System.out.println();
+        System.out.println("AV1 decoders through FfmpegFrameSource (threads=1): libaom (JavaCV) vs libdav1d (JNA, in"
+                + " process); frames/s from the thread's CPU time, median of " + ROUNDS
+                + " rounds; ratio = median over rounds of cpu(libaom) / cpu(dav1d)");
+        System.out.printf(
+                Locale.ROOT,
+                "%-58s %6s | %8s %8s %6s | %8s %8s %6s | %8s %8s %6s%n",
+                "video",
+                "frames",
+                "aom gray",
+                "d1d gray",
+                "ratio",
+                "aom feat",
+                "d1d feat",
+                "ratio",
+                "aom g+bgr",
+                "d1d g+bgr",
+                "ratio");
+        String[] modes = {"gray", "features", "gray+bgr"};
+        double[][] totals = new double[3][2];
+        for (Path video : videos) {
+            if (!"av1"
+                    .equals(Codecs.canonical(
+                            FfmpegFrameSource.probe(video.toFile(), 30).codec()))) {
+                continue;
+            }
+            long frames = 0;
+            for (int warmUp = 0; warmUp < 2; warmUp++) {
+                for (String mode : modes) {
+                    frames = pipelineSource(video, mode, Av1Decoder.LIBAOM);
+                    pipelineSource(video, mode, Av1Decoder.DAV1D);
+                }
+            }
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-58s %6d", display(video), frames));
+            for (int m = 0; m < modes.length; m++) {
+                String mode = modes[m];
+                double[] libaom = new double[ROUNDS];
+                double[] dav1d = new double[ROUNDS];
+                double[] ratios = new double[ROUNDS];
+                for (int round = 0; round < ROUNDS; round++) {
+                    libaom[round] = cpuSeconds(() -> pipelineSource(video, mode, Av1Decoder.LIBAOM));
+                    dav1d[round] = cpuSeconds(() -> pipelineSource(video, mode, Av1Decoder.DAV1D));
+                    ratios[round] = libaom[round] / dav1d[round];
+                }
+                totals[m][0] += median(libaom);
+                totals[m][1] += median(dav1d);
+                line.append(String.format(
+                        Locale.ROOT,
+                        " | %8.0f %8.0f %6.2f",
+                        frames / median(libaom),
+                        frames / median(dav1d),
+                        median(ratios)));
+            }
+            System.out.println(line);
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "all AV1 videos (sum of median CPU times), cpu(libaom) / cpu(dav1d): gray %.2f, features %.2f,"
+                        + " gray+bgr %.2f%n",
+                totals[0][0] / totals[0][1],
+                totals[1][0] / totals[1][1],
+                totals[2][0] / totals[2][1]);
+    }
+
+    /** Every frame through the pipeline's source: luma only, luma + default features, or luma + BGR. */
+    private static long pipelineSource(Path video, String mode, Av1Decoder decoder) {
+        PixelMode pixels = mode.equals("gray+bgr") ? PixelMode.GRAY_AND_BGR : PixelMode.GRAY;
+        long frames = 0;
+        try (FrameSource source = FfmpegFrameSource.open(video.toFile(), 0, Double.NaN, 1, 30, pixels, decoder);
+                VisualChangeExtractor extractor = new VisualChangeExtractor(FeaturesConfig.defaults())) {
+            if (decoder == Av1Decoder.DAV1D && !source.info().decoder().equals("libdav1d")) {
+                throw new IllegalStateException("not decoded by libdav1d: " + video);
+            }
+            double sink = 0;
+            for (DecodedFrame frame; (frame = source.next()) != null; frames++) {
+                if (mode.equals("features")) {
+                    sink += extractor.next(frame.image()).frameDiff();
+                }
+            }
+            if (sink == 42) {
+                System.out.print("");
+            }
+        }
+        return frames;
     }
 
     private static double cpuSeconds(Runnable work) {

@@ -124,11 +124,9 @@ final class TestDav1dDecoder {
     }
 
     @Test
-    void withoutLibdav1dAutoFallsBackToLibaomAndDav1dFails() {
-        String previous = System.getProperty(Dav1dLibrary.PROPERTY);
+    void withoutLibdav1dAutoFallsBackToLibaomAndDav1dFails() throws Exception {
         String absent = directory.resolve("libdav1d-absent.so.6").toString();
-        System.setProperty(Dav1dLibrary.PROPERTY, absent);
-        try {
+        withLibrary(absent, () -> {
             File file = generatedV21(0);
             try (FrameSource source =
                     FfmpegFrameSource.open(file, 0, Double.NaN, 1, 15, PixelMode.GRAY, Av1Decoder.AUTO)) {
@@ -142,6 +140,29 @@ final class TestDav1dDecoder {
                     .hasMessageContaining("libdav1d-absent.so.6")
                     .satisfies(e -> assertThat(((PipelineException) e).errorCode())
                             .isEqualTo(CoreErrorCode.DAV1D_UNAVAILABLE.toErrorCode()));
+        });
+    }
+
+    @Test
+    void aLibraryThatIsNotLibdav1dIsUnavailable() throws Exception {
+        assumeTrue(Files.exists(Path.of("/lib/x86_64-linux-gnu/libz.so.1")), "Skipped: no Debian zlib to load");
+        withLibrary("libz.so.1", () -> {
+            Dav1dLibrary.Loading loading = Dav1dLibrary.load();
+            assertThat(loading.library()).isEmpty();
+            assertThat(loading.problem()).contains("libz.so.1 is not a usable libdav1d");
+            assertThatThrownBy(() -> FfmpegFrameSource.open(
+                            generatedV21(0), 0, Double.NaN, 1, 15, PixelMode.GRAY, Av1Decoder.DAV1D))
+                    .isInstanceOf(PipelineException.class)
+                    .hasMessageContaining("libz.so.1 is not a usable libdav1d");
+        });
+    }
+
+    /** Runs {@code test} with {@value Dav1dLibrary#PROPERTY} naming {@code library}, then restores the property. */
+    private static void withLibrary(String library, ThrowingRunnable test) throws Exception {
+        String previous = System.getProperty(Dav1dLibrary.PROPERTY);
+        System.setProperty(Dav1dLibrary.PROPERTY, library);
+        try {
+            test.run();
         } finally {
             if (previous == null) {
                 System.clearProperty(Dav1dLibrary.PROPERTY);
@@ -151,26 +172,9 @@ final class TestDav1dDecoder {
         }
     }
 
-    @Test
-    void aLibraryThatIsNotLibdav1dIsUnavailable() {
-        assumeTrue(Files.exists(Path.of("/lib/x86_64-linux-gnu/libz.so.1")), "Skipped: no Debian zlib to load");
-        String previous = System.getProperty(Dav1dLibrary.PROPERTY);
-        System.setProperty(Dav1dLibrary.PROPERTY, "libz.so.1");
-        try {
-            Dav1dLibrary.Loading loading = Dav1dLibrary.load();
-            assertThat(loading.library()).isEmpty();
-            assertThat(loading.problem()).contains("libz.so.1 is not a usable libdav1d");
-            assertThatThrownBy(() -> FfmpegFrameSource.open(
-                            generatedV21(0), 0, Double.NaN, 1, 15, PixelMode.GRAY, Av1Decoder.DAV1D))
-                    .isInstanceOf(PipelineException.class)
-                    .hasMessageContaining("libz.so.1 is not a usable libdav1d");
-        } finally {
-            if (previous == null) {
-                System.clearProperty(Dav1dLibrary.PROPERTY);
-            } else {
-                System.setProperty(Dav1dLibrary.PROPERTY, previous);
-            }
-        }
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
     }
 
     @Test

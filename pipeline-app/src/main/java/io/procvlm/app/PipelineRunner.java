@@ -185,9 +185,15 @@ public final class PipelineRunner {
                 manifest.stage(index.report(), runId, fingerprint(IndexStage.NAME, inspection.toString()));
                 manifest.write(outputRoot);
                 goodEpisodes = new ArrayList<>();
+                // The inspections' references were deserialized from the tasks (or the kept inspections): where one
+                // equals the scan's, keep the scan's instance, which the run holds anyway, so that the driver does
+                // not hold two copies of every reference for the rest of the run.
+                Map<String, EpisodeRef> scanned = new java.util.HashMap<>();
+                scans.forEach(scan -> scan.episodes().forEach(ref -> scanned.put(ref.key(), ref)));
                 for (EpisodeInspection result : index.inspections()) {
                     if (result.status() == EpisodeStatus.OK) {
-                        goodEpisodes.add(result.ref());
+                        EpisodeRef same = scanned.get(result.ref().key());
+                        goodEpisodes.add(result.ref().equals(same) ? same : result.ref());
                         episodeFingerprints.put(result.ref().key(), result.fingerprint());
                     }
                 }

@@ -9,6 +9,7 @@ import io.procvlm.annotators.eval.GoldSource;
 import io.procvlm.annotators.eval.GoldSources;
 import io.procvlm.annotators.eval.LabelEvaluator;
 import io.procvlm.annotators.eval.LabelReports;
+import io.procvlm.core.dataset.images.ImageFrames;
 import io.procvlm.core.episode.EpisodeFeatureExtractor;
 import io.procvlm.core.episode.EpisodeFeatures;
 import io.procvlm.core.episode.FeatureRows;
@@ -28,6 +29,7 @@ import io.procvlm.core.model.SubtaskSpan;
 import io.procvlm.core.video.EpisodeImages;
 import io.procvlm.core.video.FrameImages;
 import io.procvlm.core.video.ImageStream;
+import io.procvlm.core.video.PixelMode;
 import io.procvlm.progress.FrameLabeler;
 import io.procvlm.progress.FrameSignals;
 import io.procvlm.progress.ProgressConfig;
@@ -48,8 +50,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.bytedeco.opencv.global.opencv_core;
-import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -75,7 +75,7 @@ public final class RunReport {
     private final ProgressConfig progress;
     private final InspectionConfig inspection;
     private final long seed;
-    /** The features stage's images/ table, read once: thumbnails and hashes come from it instead of a decode. */
+    /** The features stage's images/ table, read once: the thumbnails come from it instead of a decode. */
     private Optional<FeatureImages.Index> storedImages;
 
     /** What was written. */
@@ -1005,12 +1005,8 @@ public final class RunReport {
             if (encoder == null) {
                 encoder = new FrameImages(side, true, THUMBNAIL_QUALITY);
             }
-            try (org.bytedeco.javacpp.BytePointer bytes = new org.bytedeco.javacpp.BytePointer(jpeg.bytes());
-                    Mat encoded = new Mat(1, jpeg.bytes().length, opencv_core.CV_8UC1, bytes);
-                    Mat bgr = opencv_imgcodecs.imdecode(encoded, opencv_imgcodecs.IMREAD_COLOR)) {
-                if (bgr.empty()) {
-                    throw new IllegalStateException("stored image of frame " + image.frameIndex() + " cannot be read");
-                }
+            try (Mat bgr = ImageFrames.decode(
+                    jpeg.bytes(), PixelMode.BGR, "the stored image of frame " + image.frameIndex())) {
                 return new EpisodeImages.Image(image.frameIndex(), encoder.encode(bgr));
             }
         }

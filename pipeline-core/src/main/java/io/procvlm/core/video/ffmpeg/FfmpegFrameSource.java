@@ -335,10 +335,10 @@ public final class FfmpegFrameSource implements FrameSource {
                 return null;
             }
             double seconds = frame.timestamp / 1_000_000d;
-            if (seconds < fromSeconds - halfFrame) {
+            if (beforeRange(seconds)) {
                 continue; // decoded on the way from the key frame to the episode start
             }
-            if (!Double.isNaN(toSeconds) && seconds >= toSeconds - halfFrame) {
+            if (afterRange(seconds)) {
                 finished = true;
                 return null;
             }
@@ -352,6 +352,16 @@ public final class FfmpegFrameSource implements FrameSource {
         }
     }
 
+    /** A frame at {@code seconds} precedes the episode (half-frame rule): decoded only to reach its start. */
+    private boolean beforeRange(double seconds) {
+        return seconds < fromSeconds - halfFrame;
+    }
+
+    /** A frame at {@code seconds} is at or past the episode's end (half-frame rule). */
+    private boolean afterRange(double seconds) {
+        return !Double.isNaN(toSeconds) && seconds >= toSeconds - halfFrame;
+    }
+
     /** As {@link #next()}, from dav1d's pictures: the same range rule, luma and swscale conversions. */
     private DecodedFrame nextFromDav1d() {
         while (true) {
@@ -361,10 +371,10 @@ public final class FfmpegFrameSource implements FrameSource {
                 return null;
             }
             double seconds = dav1d.timestampMicros() / 1_000_000d;
-            if (seconds < fromSeconds - halfFrame) {
+            if (beforeRange(seconds)) {
                 continue;
             }
-            if (!Double.isNaN(toSeconds) && seconds >= toSeconds - halfFrame) {
+            if (afterRange(seconds)) {
                 finished = true;
                 return null;
             }

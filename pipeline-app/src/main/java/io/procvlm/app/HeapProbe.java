@@ -6,18 +6,35 @@ import java.util.Locale;
 
 /**
  * A measurement aid for {@code scripts/bench-scale}: with {@code -Dprocvlm.heap-probe=true}, after each stage the
- * driver asks for full collections (giving Spark's cleaner time in between) and logs the heap still in use, one line {@code heap-probe: <stage> <bytes> <cpu-before> <cpu-after> <wall>}
+ * driver asks for full collections (giving Spark's cleaner time in between) and logs the heap still in use, one line
+ * {@code heap-probe: <stage> <bytes> <cpu-before> <cpu-after> <wall> <task-busy-ms> <task-ms> <tasks>}
  * on the error stream ({@code -Dprocvlm.heap-probe=histogram} adds the live objects by class, largest first). Between stages no task runs, so in local mode that figure is what the driver holds (its lists,
  * maps and Spark's own state), which a peak read from a GC log cannot separate from the executors' garbage. The line
  * ends with the process's CPU time before and after the probe and the probe's own wall time (nanoseconds): a stage's
  * CPU time is the difference between its probe's first figure and the previous probe's second, which contention on a shared machine disturbs far
- * less than wall time. Off by
- * default: a full collection costs time and the figure is for measurement only.
+ * less than wall time. Three more figures follow ({@link #watchTasks}): the wall time during which at least one Spark
+ * task ran since the previous probe, the tasks' summed time (milliseconds) and their number; the stage's wall time
+ * minus the first is its serial driver part. Off by default: a full collection costs time and the figure is for
+ * measurement only.
  */
 final class HeapProbe {
     static final String PROPERTY = "procvlm.heap-probe";
 
+    /** Since the previous call: {wall ms with a task running, summed task ms, tasks}; -1s when nobody watches. */
+    private static volatile java.util.function.Supplier<long[]> tasks = () -> new long[] {-1, -1, -1};
+
     private HeapProbe() {}
+
+    /** Whether {@code -Dprocvlm.heap-probe} asks for the probes. */
+    static boolean enabled() {
+        String mode = System.getProperty(PROPERTY, "false");
+        return mode.equals("true") || mode.equals("histogram");
+    }
+
+    /** Where the probes read the task activity of the window that a stage just closed. */
+    static void watchTasks(java.util.function.Supplier<long[]> activity) {
+        tasks = activity;
+    }
 
     /** CPU time of the whole process so far, every thread (what a stage cost, whatever else ran on the machine). */
     private static long cpuNanos() {
@@ -28,10 +45,10 @@ final class HeapProbe {
     }
 
     static void after(String stage, java.io.PrintWriter err) {
-        String mode = System.getProperty(PROPERTY, "false");
-        if (!mode.equals("true") && !mode.equals("histogram")) {
+        if (!enabled()) {
             return;
         }
+        String mode = System.getProperty(PROPERTY, "false");
         long cpuBefore = cpuNanos();
         long wallBefore = System.nanoTime();
         // Spark's ContextCleaner releases the state of unreachable RDDs, shuffles and broadcasts on its own thread
@@ -46,15 +63,20 @@ final class HeapProbe {
             }
         }
         System.gc();
+        // after the pauses above, Spark has delivered the stage's task events
+        long[] activity = tasks.get();
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         err.println(String.format(
                 Locale.ROOT,
-                "heap-probe: %s %d %d %d %d",
+                "heap-probe: %s %d %d %d %d %d %d %d",
                 stage,
                 heap.getUsed(),
                 cpuBefore,
                 cpuNanos(),
-                System.nanoTime() - wallBefore));
+                System.nanoTime() - wallBefore,
+                activity[0],
+                activity[1],
+                activity[2]));
         if (mode.equals("histogram")) {
             // the live objects by class, largest first (what jcmd GC.class_histogram prints): the first 25 lines, or
             // -Dprocvlm.heap-probe.lines

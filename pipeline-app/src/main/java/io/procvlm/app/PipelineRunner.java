@@ -169,6 +169,13 @@ public final class PipelineRunner {
         SparkSession spark = null;
         try {
             spark = SparkSessions.create(SparkSettings.from(config));
+            if (HeapProbe.enabled()) {
+                io.procvlm.app.spark.TaskActivity activity = io.procvlm.app.spark.TaskActivity.register(spark);
+                HeapProbe.watchTasks(() -> {
+                    io.procvlm.app.spark.TaskActivity.Window window = activity.take();
+                    return new long[] {window.busyMillis(), window.taskMillis(), window.tasks()};
+                });
+            }
             manifest.environment("spark", spark.version());
             List<EpisodeRef> goodEpisodes = null;
             Map<String, String> episodeFingerprints = new java.util.HashMap<>();

@@ -19,10 +19,14 @@ import java.io.File;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
+import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avformat;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.ffmpeg.global.swscale;
 import org.bytedeco.ffmpeg.swscale.SwsContext;
@@ -86,6 +90,9 @@ public final class FfmpegFrameSource implements FrameSource {
             avutil.AV_PIX_FMT_YUVJ444P,
             avutil.AV_PIX_FMT_YUVJ440P,
             avutil.AV_PIX_FMT_GRAY8);
+
+    /** The name of FFmpeg's mp4/mov demuxer, the one container {@link #probeHeaders} reads. */
+    private static final String MOV_DEMUXER = "mov,mp4,m4a,3gp,3g2,mj2";
 
     private final FFmpegFrameGrabber grabber;
     /** The in-process dav1d decoder for an AV1 stream, or null when FFmpeg's decoder (the grabber) decodes. */
@@ -288,11 +295,123 @@ public final class FfmpegFrameSource implements FrameSource {
         }
     }
 
-    /** Reads a file's stream properties without decoding frames. */
+    /**
+     * Reads a file's stream properties without decoding frames. An mp4 holding one AV1 stream is read from its
+     * container headers alone ({@link #probeHeaders}), without opening a decoder; any other file, or one whose headers
+     * lack a value, is opened as {@link #open} opens it ({@link #probeByOpening}). Both give the same {@link VideoInfo}.
+     *
+     * @throws PipelineException with {@code VIDEO_UNREADABLE} if the file cannot be opened or has no video stream
+     */
     public static VideoInfo probe(File file, double expectedFrameRate) {
+        requireNonNull(file, "file is null");
+        VideoInfo info = probeHeaders(file);
+        return info != null ? info : probeByOpening(file, expectedFrameRate);
+    }
+
+    /** The probe through a full open: {@code avformat_find_stream_info} and the decoder, as {@link #open} does. */
+    static VideoInfo probeByOpening(File file, double expectedFrameRate) {
         try (FfmpegFrameSource source = open(file, 0, Double.NaN, 1, expectedFrameRate)) {
             return source.info();
         }
+    }
+
+    /**
+     * The {@link VideoInfo} {@link #probeByOpening} returns, read from the container headers only
+     * ({@code avformat_open_input}, no {@code avformat_find_stream_info}, no decoder), or null when the headers do not
+     * determine every value exactly as the full open would: the file cannot be opened, is not mp4, holds more than
+     * one stream, is not 8-bit 4:2:0 AV1 (the pixel format FFmpeg reports comes from the decoder), or lacks a size,
+     * an average frame rate, a duration or a decoder. The caller then opens the file, which also reports its errors.
+     * The dataset's expected frame rate plays no part: the headers must declare one.
+     *
+     * <p>The values follow JavaCV's grabber and FFmpeg: the video stream is the one stream; the frame rate is its
+     * {@code avg_frame_rate}; the frame count its {@code nb_frames}, else the duration times the frame rate; the
+     * duration is the one {@code avformat_find_stream_info} derives for a single stream
+     * ({@code update_stream_timings}: the stream's duration rescaled to microseconds, rounding to nearest); the decoder
+     * is {@code avcodec_find_decoder}'s; the pixel format is {@code yuv420p}, as libaom reports 8-bit 4:2:0 AV1 that
+     * is not monochrome ({@code av1C} record in the extradata).
+     */
+    static VideoInfo probeHeaders(File file) {
+        // As JavaCV opens: avformat_open_input allocates the context, and frees it itself when it fails.
+        AVFormatContext context = new AVFormatContext(null);
+        if (avformat.avformat_open_input(context, file.getAbsolutePath(), null, null) < 0) {
+            return null;
+        }
+        try {
+            return describeHeaders(context);
+        } finally {
+            avformat.avformat_close_input(context);
+        }
+    }
+
+    private static VideoInfo describeHeaders(AVFormatContext context) {
+        if (context.iformat() == null
+                || !MOV_DEMUXER.equals(context.iformat().name().getString())
+                || context.nb_streams() != 1
+                || context.duration() != avutil.AV_NOPTS_VALUE) {
+            return null;
+        }
+        AVStream stream = context.streams(0);
+        AVCodecParameters parameters = stream.codecpar();
+        if (parameters.codec_type() != avutil.AVMEDIA_TYPE_VIDEO
+                || parameters.codec_id() != avcodec.AV_CODEC_ID_AV1
+                || parameters.width() <= 0
+                || parameters.height() <= 0
+                || !isEightBitYuv420(parameters)) {
+            return null;
+        }
+        AVRational rate = stream.avg_frame_rate();
+        AVRational timeBase = stream.time_base();
+        if (rate.num() <= 0
+                || rate.den() <= 0
+                || timeBase.num() <= 0
+                || timeBase.den() <= 0
+                || stream.duration() <= 0) {
+            return null;
+        }
+        AVCodec decoder = avcodec.avcodec_find_decoder(parameters.codec_id());
+        if (decoder == null || decoder.name() == null) {
+            return null;
+        }
+        // avformat_find_stream_info: av_rescale_q(st->duration, st->time_base, AV_TIME_BASE_Q), as JavaCV reads it.
+        long micros = avutil.av_rescale_rnd(
+                stream.duration(),
+                timeBase.num() * (long) avutil.AV_TIME_BASE,
+                timeBase.den(),
+                avutil.AV_ROUND_NEAR_INF);
+        if (micros <= 0) {
+            return null;
+        }
+        double frameRate = (double) rate.num() / rate.den();
+        double duration = micros * 1_000_000L / 1_000_000L / 1_000_000d;
+        long frames = stream.nb_frames() > 0 ? stream.nb_frames() : Math.round(duration * frameRate);
+        BytePointer codec = avcodec.avcodec_get_name(parameters.codec_id());
+        return new VideoInfo(
+                codec == null ? "unknown" : codec.getString(),
+                decoder.name().getString(),
+                parameters.width(),
+                parameters.height(),
+                frameRate,
+                frames,
+                duration,
+                "yuv420p");
+    }
+
+    /**
+     * Whether the stream's {@code av1C} record (the mp4 extradata) declares 8-bit 4:2:0 colour: the streams libaom
+     * decodes to {@code yuv420p}.
+     */
+    private static boolean isEightBitYuv420(AVCodecParameters parameters) {
+        if (parameters.extradata() == null || parameters.extradata_size() < 4) {
+            return false;
+        }
+        BytePointer record = parameters.extradata();
+        int marker = record.get(0) & 0xff;
+        int colour = record.get(2) & 0xff;
+        boolean highBitDepth = (colour & 0x40) != 0;
+        boolean monochrome = (colour & 0x10) != 0;
+        boolean subsampledX = (colour & 0x08) != 0;
+        boolean subsampledY = (colour & 0x04) != 0;
+        return marker == 0x81 && !highBitDepth && !monochrome && subsampledX && subsampledY;
     }
 
     private void seek() {

@@ -382,7 +382,7 @@ public final class FfmpegFrameSource implements FrameSource {
             return null;
         }
         double frameRate = (double) rate.num() / rate.den();
-        double duration = micros * 1_000_000L / 1_000_000L / 1_000_000d;
+        double duration = micros / 1_000_000d;
         long frames = stream.nb_frames() > 0 ? stream.nb_frames() : Math.round(duration * frameRate);
         BytePointer codec = avcodec.avcodec_get_name(parameters.codec_id());
         return new VideoInfo(

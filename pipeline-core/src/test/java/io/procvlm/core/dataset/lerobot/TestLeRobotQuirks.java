@@ -145,6 +145,28 @@ final class TestLeRobotQuirks {
         }
     }
 
+    /**
+     * v2.x keeps episode {@code i} in {@code chunk-(i / chunks_size)}: a dataset past its first chunk (1,000 episodes
+     * in LeRobot's datasets; 2 here) is read whole from every chunk folder. The scale benchmark's generator once wrote
+     * every episode into chunk-000, and the index rightly quarantined the 1,001st onwards as DATA_FILE_MISSING.
+     */
+    @Test
+    void v21EpisodesPastTheFirstChunkAreReadFromTheirChunk() {
+        Path root = directory.resolve("v21-chunks");
+        LeRobotDatasetWriter.write(root, plan("v2.1", Codec.H264, 0), 2);
+        DatasetScan scan = DatasetReaders.scan(DatasetSpec.ofPath(root.toString()), RULES);
+        assertThat(scan.problems()).isEmpty();
+        assertThat(scan.episodes()).hasSize(3);
+        for (EpisodeRef episode : scan.episodes()) {
+            long chunk = episode.episodeIndex() / 2;
+            assertThat(episode.data().path())
+                    .isEqualTo("data/chunk-%03d/episode_%06d.parquet".formatted(chunk, episode.episodeIndex()));
+            assertThat(episode.video().path()).startsWith("videos/chunk-%03d/".formatted(chunk));
+            assertReadWhole(episode, List.of());
+        }
+        assertThat(root.resolve("data/chunk-001/episode_000002.parquet")).exists();
+    }
+
     /** A v2.1 info.json whose templates say {chunk_index} (v3.0's name) is read with a dataset warning. */
     @Test
     void v21TemplateWithChunkIndexIsReadAsEpisodeChunk() {

@@ -205,9 +205,21 @@ public final class LeRobotDatasetWriter {
 
     private LeRobotDatasetWriter() {}
 
+    /** LeRobot's {@code chunks_size}: v2.x keeps episodes {@code [k * 1000, (k + 1) * 1000)} in {@code chunk-k}. */
+    public static final int CHUNKS_SIZE = 1000;
+
     public static void write(Path root, DatasetPlan plan) {
+        write(root, plan, CHUNKS_SIZE);
+    }
+
+    /**
+     * As {@link #write(Path, DatasetPlan)} with another {@code chunks_size} in info.json: v2.x episode {@code i} is
+     * written under {@code chunk-(i / chunksSize)}, as LeRobot reads it, so a test reaches chunks past the first
+     * without writing a thousand episodes.
+     */
+    public static void write(Path root, DatasetPlan plan, int chunksSize) {
         try {
-            new Run(root, plan).write();
+            new Run(root, plan, chunksSize).write();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write dataset " + root, e);
         }
@@ -216,6 +228,7 @@ public final class LeRobotDatasetWriter {
     private static final class Run {
         private final Path root;
         private final DatasetPlan plan;
+        private final int chunksSize;
         private final boolean v3;
         private final List<String> tasks = new ArrayList<>();
         private final List<String> subtasks = new ArrayList<>();
@@ -234,9 +247,10 @@ public final class LeRobotDatasetWriter {
         private int videoFile = -1;
         private int framesInVideoFile;
 
-        Run(Path root, DatasetPlan plan) {
+        Run(Path root, DatasetPlan plan, int chunksSize) {
             this.root = root;
             this.plan = plan;
+            this.chunksSize = chunksSize;
             this.v3 = plan.version().equals("v3.0");
             List<Type> fields = new ArrayList<>();
             if (plan.withState()) {
@@ -431,7 +445,8 @@ public final class LeRobotDatasetWriter {
                 }
             } else {
                 ParquetFiles.write(
-                        root.resolve(String.format(Locale.ROOT, "data/chunk-000/episode_%06d.parquet", index)),
+                        root.resolve(String.format(
+                                Locale.ROOT, "data/chunk-%03d/episode_%06d.parquet", index / chunksSize, index)),
                         dataSchema,
                         episodeRows);
             }
@@ -493,8 +508,8 @@ public final class LeRobotDatasetWriter {
         }
 
         private Path videoFileV2(String camera, int episode) throws IOException {
-            Path file =
-                    root.resolve(String.format(Locale.ROOT, "videos/chunk-000/%s/episode_%06d.mp4", camera, episode));
+            Path file = root.resolve(String.format(
+                    Locale.ROOT, "videos/chunk-%03d/%s/episode_%06d.mp4", episode / chunksSize, camera, episode));
             Files.createDirectories(file.getParent());
             return file;
         }
@@ -681,9 +696,10 @@ public final class LeRobotDatasetWriter {
             info.put("total_tasks", tasks.size());
             if (!v3) {
                 info.put("total_videos", plan.images() ? 0 : plan.episodes().size() * (plan.withWristCamera() ? 2 : 1));
-                info.put("total_chunks", 1);
+                // episodes are numbered 0..n-1 in plan order
+                info.put("total_chunks", Math.max(0, plan.episodes().size() - 1) / chunksSize + 1);
             }
-            info.put("chunks_size", 1000);
+            info.put("chunks_size", chunksSize);
             if (v3) {
                 info.put("data_files_size_in_mb", 100);
                 info.put("video_files_size_in_mb", 200);

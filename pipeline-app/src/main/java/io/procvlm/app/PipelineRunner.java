@@ -274,6 +274,8 @@ public final class PipelineRunner {
                                 (rows, ok, root) -> AnnotateStage.commit(rows, root, rows.count()));
                 StageReport report = outcome.report();
                 unitFingerprints.put(AnnotateStage.NAME, fingerprints(outcome.entries()));
+                // the index's fingerprints served features and annotate (readGoodEpisodes): no later stage needs them
+                episodeFingerprints.clear();
                 reports.add(report);
                 HeapProbe.after(report.stage(), err);
                 manifest.stage(report, runId, fingerprint(AnnotateStage.NAME, settings));
@@ -284,6 +286,10 @@ public final class PipelineRunner {
                 ProgressConfig progress = ProgressConfig.from(config);
                 String upstream = upstreamFingerprint(
                         outputRoot, unitFingerprints, List.of(FeaturesStage.NAME, AnnotateStage.NAME));
+                // each stage's per-unit fingerprints serve the next stage's fingerprint only: drop them once used, so
+                // that the driver does not hold a map entry per episode and stage for the rest of the run
+                unitFingerprints.remove(FeaturesStage.NAME);
+                unitFingerprints.remove(AnnotateStage.NAME);
                 SparkSession session = spark;
                 StageReport report = wholeStage(
                         LabelStage.NAME,
@@ -313,6 +319,7 @@ public final class PipelineRunner {
                         + VqaTemplates.load(vqa.templates()).fingerprint() + "\ntokens="
                         + vqa.context().counter().text().fingerprint();
                 String upstream = upstreamFingerprint(outputRoot, unitFingerprints, List.of(LabelStage.NAME));
+                unitFingerprints.remove(LabelStage.NAME);
                 SparkSession session = spark;
                 StageReport report = wholeStage(
                         VqaStage.NAME,
@@ -328,6 +335,7 @@ public final class PipelineRunner {
                                 inspection.timestampToleranceFrames(),
                                 inspection.decoderThreads(),
                                 gate));
+                unitFingerprints.remove(VqaStage.NAME); // the last stage: nothing downstream
                 reports.add(report);
                 HeapProbe.after(report.stage(), err);
                 manifest.stage(report, runId, fingerprint(VqaStage.NAME, settings));

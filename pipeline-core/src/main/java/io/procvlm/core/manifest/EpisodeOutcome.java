@@ -28,8 +28,11 @@ public record EpisodeOutcome(
         long frames)
         implements Serializable {
     public EpisodeOutcome {
-        requireNonNull(dataset, "dataset is null");
-        requireNonNull(stage, "stage is null");
+        // A run holds one outcome per episode and stage on the driver, most of them deserialized from tasks (Java
+        // serialization builds records through this constructor): one shared instance of each dataset id and stage
+        // name instead of one copy per outcome.
+        dataset = requireNonNull(dataset, "dataset is null").intern();
+        stage = requireNonNull(stage, "stage is null").intern();
         requireNonNull(status, "status is null");
         warnings = List.copyOf(requireNonNull(warnings, "warnings is null"));
         if ((status == EpisodeStatus.QUARANTINED) != (reason != null)) {

@@ -55,6 +55,8 @@ public final class ImageFileWriter implements AutoCloseable {
                     .withRowGroupSize(ROW_GROUP_BYTES)
                     .withPageSize(1 << 20)
                     .withDictionaryEncoding(true)
+                    // every JPEG differs: hashing each for a dictionary that overflows at once is wasted work
+                    .withDictionaryEncoding("image.bytes", false)
                     .withValidation(false)
                     .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                     .build();

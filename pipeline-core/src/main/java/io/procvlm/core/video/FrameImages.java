@@ -39,6 +39,24 @@ public final class FrameImages implements AutoCloseable {
         return new int[] {Math.max(1, (int) Math.round(width * scale)), Math.max(1, (int) Math.round(height * scale))};
     }
 
+    /**
+     * Encodes the frame {@code source} returned last, whose BGR pixels are {@code bgr}. Where it must be resized and
+     * the source can convert its decoder's own pixels at the stored size ({@link FrameSource#colorAt}), that image is
+     * encoded; otherwise {@code bgr} is resized as {@link #encode(Mat)} does. Every caller that stores or shows a
+     * frame of a video goes through here, so a frame's JPEG is the same whichever stage made it.
+     */
+    public Jpeg encode(FrameSource source, Mat bgr) {
+        int[] size = targetSize(bgr.cols(), bgr.rows(), maxSide, keepAspect);
+        if (size[0] != bgr.cols() || size[1] != bgr.rows()) {
+            Mat scaled = source.colorAt(size[0], size[1]);
+            if (scaled != null) {
+                return jpeg(scaled);
+            }
+        }
+        return encode(bgr);
+    }
+
+    /** Encodes a BGR image, shrunk first with OpenCV's area interpolation (enlarged bilinearly) when it must be. */
     public Jpeg encode(Mat bgr) {
         int[] size = targetSize(bgr.cols(), bgr.rows(), maxSide, keepAspect);
         Mat source = bgr;
@@ -47,6 +65,10 @@ public final class FrameImages implements AutoCloseable {
             resize(bgr, resized, new Size(size[0], size[1]), 0, 0, shrinking ? INTER_AREA : INTER_LINEAR);
             source = resized;
         }
+        return jpeg(source);
+    }
+
+    private Jpeg jpeg(Mat source) {
         if (!imencode(".jpg", source, buffer, params)) {
             throw new PipelineException(CoreErrorCode.INTERNAL, "OpenCV could not encode a frame as JPEG");
         }

@@ -45,6 +45,11 @@ public final class PairedFrameSource implements FrameSource {
     }
 
     @Override
+    public org.bytedeco.opencv.opencv_core.Mat colorAt(int width, int height) {
+        return color.colorAt(width, height);
+    }
+
+    @Override
     public VideoInfo info() {
         return gray.info();
     }

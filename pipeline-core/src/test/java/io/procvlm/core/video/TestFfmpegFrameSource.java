@@ -152,6 +152,121 @@ final class TestFfmpegFrameSource {
             assertThat(bgr.next()).isNull();
             assertThat(frames).isGreaterThan(10);
         }
+        if (from == 0) {
+            // BGR converts the decoder's frame itself: the very pixels of JavaCV's own COLOR mode
+            try (FfmpegFrameSource bgr = FfmpegFrameSource.open(file, 0, Double.NaN, 1, 15, PixelMode.BGR);
+                    org.bytedeco.javacv.FFmpegFrameGrabber grabber = new org.bytedeco.javacv.FFmpegFrameGrabber(file);
+                    org.bytedeco.javacv.OpenCVFrameConverter.ToMat converter =
+                            new org.bytedeco.javacv.OpenCVFrameConverter.ToMat()) {
+                grabber.setImageMode(org.bytedeco.javacv.FrameGrabber.ImageMode.COLOR);
+                grabber.setVideoOption("threads", "1");
+                grabber.start();
+                int frames = 0;
+                for (DecodedFrame frame; (frame = bgr.next()) != null; frames++) {
+                    assertThat(differentPixels(frame.image(), converter.convert(grabber.grabImage())))
+                            .as("BGR against JavaCV's COLOR mode, frame %d", frames)
+                            .isZero();
+                }
+                assertThat(grabber.grabImage()).isNull();
+            } catch (org.bytedeco.javacv.FrameGrabber.Exception e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    @TestFactory
+    List<DynamicTest> colourAtTheStoredSizeComesFromTheDecodersPixels() throws IOException {
+        // The features stage stores each frame's JPEG at vqa.image.max-side: colorAt converts and scales the decoder's
+        // own frame in one step instead of converting at full size and resizing. It must look like the resized BGR
+        // frame, be the same in every colour mode and every time, and exist only where the decoder's frame is kept.
+        Path folder = TestData.srcTestData("video");
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String name : List.of(
+                "moving-square-av1.mp4",
+                "moving-square-h264.mp4",
+                "moving-square-hevc.mp4",
+                "moving-square-mpeg4.mp4")) {
+            for (int[] size : new int[][] {{120, 90}, {81, 61}, {320, 240}}) {
+                tests.add(DynamicTest.dynamicTest(name + " at " + size[0] + "x" + size[1], () -> {
+                    assertScaledColour(folder.resolve(name).toFile(), size[0], size[1], Av1Decoder.LIBAOM);
+                }));
+            }
+        }
+        return tests;
+    }
+
+    /** The same on the real AV1 640x480 recordings, at the default stored size, with each AV1 decoder. */
+    @TestFactory
+    List<DynamicTest> colourAtTheStoredSizeOnRealRecordings() throws IOException {
+        Path videos =
+                TestData.sharedTestData("lerobot-v21-g1-pick-bottle/videos/chunk-000/observation.images.cam_high");
+        List<DynamicTest> tests = new ArrayList<>();
+        try (var files = Files.list(videos)) {
+            for (Path file : files.sorted().limit(2).toList()) {
+                for (Av1Decoder decoder : List.of(Av1Decoder.LIBAOM, Av1Decoder.AUTO)) {
+                    tests.add(DynamicTest.dynamicTest(file.getFileName() + " " + decoder, () -> {
+                        assertScaledColour(file.toFile(), 480, 360, decoder);
+                    }));
+                }
+            }
+        }
+        return tests;
+    }
+
+    private static void assertScaledColour(File file, int width, int height, Av1Decoder decoder) {
+        try (FfmpegFrameSource both =
+                        FfmpegFrameSource.open(file, 0, Double.NaN, 1, 15, PixelMode.GRAY_AND_BGR, decoder);
+                FfmpegFrameSource bgr = FfmpegFrameSource.open(file, 0, Double.NaN, 1, 15, PixelMode.BGR, decoder);
+                FfmpegFrameSource gray = FfmpegFrameSource.open(file, 0, Double.NaN, 1, 15, PixelMode.GRAY, decoder);
+                FfmpegFrameSource reference =
+                        FfmpegFrameSource.open(file, 0, Double.NaN, 1, 15, PixelMode.BGR, Av1Decoder.LIBAOM);
+                org.bytedeco.opencv.opencv_core.Mat resized = new org.bytedeco.opencv.opencv_core.Mat();
+                org.bytedeco.opencv.opencv_core.Mat difference = new org.bytedeco.opencv.opencv_core.Mat()) {
+            int frames = 0;
+            double worstMean = 0;
+            for (DecodedFrame frame; (frame = both.next()) != null; frames++) {
+                bgr.next();
+                gray.next();
+                reference.next();
+                org.bytedeco.opencv.opencv_core.Mat scaled = both.colorAt(width, height);
+                assertThat(scaled.cols()).isEqualTo(width);
+                assertThat(scaled.rows()).isEqualTo(height);
+                assertThat(scaled.channels()).isEqualTo(3);
+                assertThat(differentPixels(scaled, bgr.colorAt(width, height)))
+                        .as("GRAY_AND_BGR and BGR, frame %d", frames)
+                        .isZero();
+                assertThat(differentPixels(scaled, reference.colorAt(width, height)))
+                        .as("%s and libaom, frame %d", decoder, frames)
+                        .isZero();
+                assertThat(gray.colorAt(width, height))
+                        .as("GRAY keeps no colour")
+                        .isNull();
+                org.bytedeco.opencv.global.opencv_imgproc.resize(
+                        frame.color(),
+                        resized,
+                        new org.bytedeco.opencv.opencv_core.Size(width, height),
+                        0,
+                        0,
+                        width < frame.color().cols()
+                                ? org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA
+                                : org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR);
+                org.bytedeco.opencv.global.opencv_core.absdiff(scaled, resized, difference);
+                double mean = org.bytedeco
+                                .opencv
+                                .global
+                                .opencv_core
+                                .sumElems(difference)
+                                .get(0)
+                        / ((double) width * height);
+                worstMean = Math.max(worstMean, mean);
+            }
+            assertThat(frames).isGreaterThan(10);
+            // a few levels of rounding and filter difference on average, nothing like a shifted or mis-planed image
+            assertThat(worstMean)
+                    .as("mean absolute difference to the resized BGR frame")
+                    .isLessThan(3.0);
+            assertThat(both.colorAt(width, height)).as("after the last frame").isNull();
+        }
     }
 
     private static int differentPixels(org.bytedeco.opencv.opencv_core.Mat a, org.bytedeco.opencv.opencv_core.Mat b) {
@@ -223,6 +338,25 @@ final class TestFfmpegFrameSource {
                 assertThat(mean.get(2)).isCloseTo(30, offset(12.0));
             }
             assertThat(frames).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void closingTwiceIsSafeInEveryMode() {
+        // vqa closes an episode's images when it is done and again from the task-completion listener: a colour
+        // source holds swscale contexts that a second close must not free again (it aborted the JVM).
+        File file = TestData.srcTestData("video/moving-square-av1.mp4").toFile();
+        for (PixelMode mode : PixelMode.values()) {
+            for (Av1Decoder decoder : List.of(Av1Decoder.LIBAOM, Av1Decoder.AUTO)) {
+                FfmpegFrameSource source = FfmpegFrameSource.open(file, 0, Double.NaN, 1, 15, mode, decoder);
+                for (int i = 0; i < 3; i++) {
+                    assertThat(source.next()).isNotNull();
+                    source.colorAt(80, 60);
+                }
+                source.close();
+                source.close();
+                assertThat(source.colorAt(80, 60)).isNull();
+            }
         }
     }
 

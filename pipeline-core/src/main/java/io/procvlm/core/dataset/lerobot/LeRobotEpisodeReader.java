@@ -95,6 +95,11 @@ public final class LeRobotEpisodeReader implements EpisodeReader {
         }
 
         @Override
+        public org.bytedeco.opencv.opencv_core.Mat colorAt(int width, int height) {
+            return source.colorAt(width, height);
+        }
+
+        @Override
         public io.procvlm.core.video.VideoInfo info() {
             return source.info();
         }

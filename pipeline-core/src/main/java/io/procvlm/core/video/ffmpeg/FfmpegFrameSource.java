@@ -7,6 +7,8 @@ import static java.util.Objects.requireNonNull;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_core.LUT;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_YUV2BGR_I420;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 
 import io.procvlm.core.error.PipelineException;
 import io.procvlm.core.video.Av1Decoder;
@@ -33,6 +35,7 @@ import org.bytedeco.ffmpeg.swscale.SwsContext;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
@@ -104,8 +107,18 @@ public final class FfmpegFrameSource implements FrameSource {
 
     private SwsContext grayContext;
     private SwsContext bgrContext;
+    private SwsContext scaledContext;
     private Mat swsGray;
     private Mat swsBgr;
+    private Mat swsScaled;
+    private Mat scaledPlanes;
+    private PointerPointer<BytePointer> scaledTarget;
+    private IntPointer scaledStride;
+    /** The decoder's frame behind the last frame {@link #next()} returned in a colour mode, for {@link #colorAt}. */
+    private AVFrame current;
+
+    private boolean closed;
+
     private PointerPointer<BytePointer> swsTarget;
     private IntPointer swsStride;
     /** Channels of the converted frames (3 for BGR, 1 for swscale gray). */
@@ -190,11 +203,9 @@ public final class FfmpegFrameSource implements FrameSource {
         requireNonNull(av1Decoder, "av1Decoder is null");
         FFmpegFrameGrabber grabber;
         boolean raw;
-        if (mode == PixelMode.BGR) {
-            grabber = start(file, FrameGrabber.ImageMode.COLOR, threads);
-            raw = false;
-        } else if (mode == PixelMode.GRAY_AND_BGR) {
-            // Raw frames, converted here: luma as GRAY gives it, BGR with the very swscale call COLOR makes.
+        if (mode == PixelMode.BGR || mode == PixelMode.GRAY_AND_BGR) {
+            // Raw frames, converted here: luma as GRAY gives it, BGR with the very swscale call COLOR makes, and the
+            // decoder's own frame kept for colorAt.
             grabber = start(file, FrameGrabber.ImageMode.RAW, threads);
             raw = PLANAR_LUMA.contains(grabber.getPixelFormat());
         } else {
@@ -433,6 +444,7 @@ public final class FfmpegFrameSource implements FrameSource {
 
     @Override
     public DecodedFrame next() {
+        current = null;
         if (finished) {
             return null;
         }
@@ -463,8 +475,13 @@ public final class FfmpegFrameSource implements FrameSource {
             }
             if (both) {
                 AVFrame decoded = (AVFrame) frame.opaque;
+                current = decoded;
                 Mat gray = raw ? luma(decoded) : convert(decoded, false);
                 return new DecodedFrame(gray, seconds - fromSeconds, ordinal++, convert(decoded, true));
+            }
+            if (channels == 3) {
+                current = (AVFrame) frame.opaque;
+                return new DecodedFrame(convert(current, true), seconds - fromSeconds, ordinal++);
             }
             Mat image = raw ? luma((AVFrame) frame.opaque) : wrap(frame);
             return new DecodedFrame(image, seconds - fromSeconds, ordinal++);
@@ -496,6 +513,9 @@ public final class FfmpegFrameSource implements FrameSource {
             if (afterRange(seconds)) {
                 finished = true;
                 return null;
+            }
+            if (both || channels == 3) {
+                current = decoded;
             }
             if (both) {
                 return new DecodedFrame(luma(decoded), seconds - fromSeconds, ordinal++, convert(decoded, true));
@@ -575,6 +595,86 @@ public final class FfmpegFrameSource implements FrameSource {
         return out;
     }
 
+    /**
+     * The last frame {@link #next()} returned, in BGR at {@code width} x {@code height}, converted and scaled from the
+     * decoder's own pixels, never from a BGR copy at full size (which would cost a conversion at full size and an
+     * OpenCV area resize: about 1.6 ms for a 640x480 frame shrunk to 480x360). Limited-range 4:2:0 frames to an even
+     * size (most video) are scaled as planes by swscale and converted by OpenCV ({@code COLOR_YUV2BGR_I420}), about
+     * 0.3 ms; other frames go to BGR in one swscale pass, about 0.54 ms. swscale runs {@code SWS_AREA} with {@code
+     * SWS_BITEXACT | SWS_ACCURATE_RND} and OpenCV's conversion is fixed-point, so the pixels are the same on every
+     * CPU. Null in {@link PixelMode#GRAY}, where the decoder's frame is not kept.
+     */
+    @Override
+    public Mat colorAt(int width, int height) {
+        if (current == null || width <= 0 || height <= 0) {
+            return null;
+        }
+        AVFrame decoded = current;
+        boolean planes = decoded.format() == avutil.AV_PIX_FMT_YUV420P
+                && decoded.color_range() != avutil.AVCOL_RANGE_JPEG
+                && width % 2 == 0
+                && height % 2 == 0;
+        scaledContext = swscale.sws_getCachedContext(
+                scaledContext,
+                decoded.width(),
+                decoded.height(),
+                decoded.format(),
+                width,
+                height,
+                planes ? avutil.AV_PIX_FMT_YUV420P : avutil.AV_PIX_FMT_BGR24,
+                swscale.SWS_AREA | swscale.SWS_BITEXACT | swscale.SWS_ACCURATE_RND,
+                null,
+                null,
+                (DoublePointer) null);
+        if (scaledContext == null) {
+            throw new PipelineException(
+                    VIDEO_DECODE_FAILED,
+                    "Cannot convert frame " + (ordinal - 1) + " of " + description + " to " + width + "x" + height
+                            + " with swscale");
+        }
+        swsScaled = reuse(swsScaled, height, width, CV_8UC3);
+        if (scaledTarget == null) {
+            scaledTarget = new PointerPointer<>(3);
+            scaledStride = new IntPointer(3);
+        }
+        if (planes) {
+            // I420 as OpenCV reads it: the Y plane, then U, then V, contiguous, in a Mat of height * 3 / 2 rows.
+            scaledPlanes = reuse(scaledPlanes, height * 3 / 2, width, CV_8UC1);
+            long luma = (long) width * height;
+            BytePointer data = scaledPlanes.data();
+            scaledTarget.put(0, data);
+            scaledTarget.put(1, data.getPointer(luma));
+            scaledTarget.put(2, data.getPointer(luma + luma / 4));
+            scaledStride.put(0, width).put(1, width / 2).put(2, width / 2);
+        } else {
+            scaledTarget.put(0, swsScaled.data()).put(1, (Pointer) null).put(2, (Pointer) null);
+            scaledStride.put(0, (int) swsScaled.step()).put(1, 0).put(2, 0);
+        }
+        swscale.sws_scale(
+                scaledContext,
+                new PointerPointer<BytePointer>(decoded),
+                decoded.linesize(),
+                0,
+                decoded.height(),
+                scaledTarget,
+                scaledStride);
+        if (planes) {
+            cvtColor(scaledPlanes, swsScaled, COLOR_YUV2BGR_I420);
+        }
+        return swsScaled;
+    }
+
+    /** {@code mat} when it has this shape and type, else a new Mat of it (the old one closed). */
+    private static Mat reuse(Mat mat, int rows, int cols, int type) {
+        if (mat != null && mat.rows() == rows && mat.cols() == cols && mat.type() == type) {
+            return mat;
+        }
+        if (mat != null) {
+            mat.close();
+        }
+        return new Mat(rows, cols, type);
+    }
+
     /** The decoder's own luma plane, expanded to full range when the stream is limited range. */
     private Mat luma(AVFrame decoded) {
         int format = decoded.format();
@@ -622,6 +722,13 @@ public final class FfmpegFrameSource implements FrameSource {
 
     @Override
     public void close() {
+        // Idempotent: a stage may close a source both when it is done and from a task-completion listener, and
+        // swscale contexts must be freed once.
+        if (closed) {
+            return;
+        }
+        closed = true;
+        current = null;
         if (dav1d != null) {
             dav1d.close();
         }
@@ -635,12 +742,12 @@ public final class FfmpegFrameSource implements FrameSource {
         }
         expanded.close();
         expandLut.close();
-        for (SwsContext context : new SwsContext[] {grayContext, bgrContext}) {
+        for (SwsContext context : new SwsContext[] {grayContext, bgrContext, scaledContext}) {
             if (context != null) {
                 swscale.sws_freeContext(context);
             }
         }
-        for (Mat mat : new Mat[] {swsGray, swsBgr}) {
+        for (Mat mat : new Mat[] {swsGray, swsBgr, swsScaled, scaledPlanes}) {
             if (mat != null) {
                 mat.close();
             }
@@ -648,6 +755,10 @@ public final class FfmpegFrameSource implements FrameSource {
         if (swsTarget != null) {
             swsTarget.close();
             swsStride.close();
+        }
+        if (scaledTarget != null) {
+            scaledTarget.close();
+            scaledStride.close();
         }
     }
 

@@ -122,7 +122,7 @@ public final class EpisodeFeatureExtractor implements java.io.Serializable {
                                 table.action(row));
                         if (imageFile != null) {
                             long encodeStarted = System.nanoTime();
-                            imageFile.add(table.frameIndex(row), encoder.encode(source, frame.color()));
+                            imageFile.add(table.frameIndex(row), encoder.encode(source, frame));
                             imageNanos += System.nanoTime() - encodeStarted;
                         }
                         matched++;

@@ -75,7 +75,7 @@ public final class EpisodeImages implements ImageStream {
                 throw missing(time);
             }
             if (Math.abs(timestamps[next] - time) <= tolerance) {
-                return new Image(frames[next++], images.encode(source, frame.image()));
+                return new Image(frames[next++], images.encode(source, frame));
             }
         }
         throw missing(Double.NaN);

@@ -40,20 +40,23 @@ public final class FrameImages implements AutoCloseable {
     }
 
     /**
-     * Encodes the frame {@code source} returned last, whose BGR pixels are {@code bgr}. Where it must be resized and
-     * the source can convert its decoder's own pixels at the stored size ({@link FrameSource#colorAt}), that image is
-     * encoded; otherwise {@code bgr} is resized as {@link #encode(Mat)} does. Every caller that stores or shows a
-     * frame of a video goes through here, so a frame's JPEG is the same whichever stage made it.
+     * Encodes {@code frame}, the frame {@code source} (opened {@link PixelMode#BGR} or {@link PixelMode#GRAY_AND_BGR})
+     * returned last. Where it must be resized and the source can convert its decoder's own pixels at the stored size
+     * ({@link FrameSource#colorAt}), that image is encoded and no full-size BGR copy is made; otherwise the frame's BGR
+     * pixels are resized as {@link #encode(Mat)} does. Every caller that stores or shows a frame of a video goes
+     * through here, so a frame's JPEG is the same whichever stage made it.
      */
-    public Jpeg encode(FrameSource source, Mat bgr) {
-        int[] size = targetSize(bgr.cols(), bgr.rows(), maxSide, keepAspect);
-        if (size[0] != bgr.cols() || size[1] != bgr.rows()) {
+    public Jpeg encode(FrameSource source, DecodedFrame frame) {
+        Mat image = frame.image();
+        int[] size = targetSize(image.cols(), image.rows(), maxSide, keepAspect);
+        if (size[0] != image.cols() || size[1] != image.rows()) {
             Mat scaled = source.colorAt(size[0], size[1]);
             if (scaled != null) {
                 return jpeg(scaled);
             }
         }
-        return encode(bgr);
+        Mat colour = frame.color();
+        return encode(colour != null ? colour : image);
     }
 
     /** Encodes a BGR image, shrunk first with OpenCV's area interpolation (enlarged bilinearly) when it must be. */

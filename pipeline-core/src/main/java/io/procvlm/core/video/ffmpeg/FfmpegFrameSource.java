@@ -21,6 +21,7 @@ import java.io.File;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
@@ -477,7 +478,7 @@ public final class FfmpegFrameSource implements FrameSource {
                 AVFrame decoded = (AVFrame) frame.opaque;
                 current = decoded;
                 Mat gray = raw ? luma(decoded) : convert(decoded, false);
-                return new DecodedFrame(gray, seconds - fromSeconds, ordinal++, convert(decoded, true));
+                return new DecodedFrame(gray, seconds - fromSeconds, ordinal++, colourOf(decoded));
             }
             if (channels == 3) {
                 current = (AVFrame) frame.opaque;
@@ -518,7 +519,7 @@ public final class FfmpegFrameSource implements FrameSource {
                 current = decoded;
             }
             if (both) {
-                return new DecodedFrame(luma(decoded), seconds - fromSeconds, ordinal++, convert(decoded, true));
+                return new DecodedFrame(luma(decoded), seconds - fromSeconds, ordinal++, colourOf(decoded));
             }
             Mat image = channels == 3 ? convert(decoded, true) : luma(decoded);
             return new DecodedFrame(image, seconds - fromSeconds, ordinal++);
@@ -662,6 +663,23 @@ public final class FfmpegFrameSource implements FrameSource {
             cvtColor(scaledPlanes, swsScaled, COLOR_YUV2BGR_I420);
         }
         return swsScaled;
+    }
+
+    /**
+     * The full-size BGR copy of {@code decoded}, made on the first call while it is the current frame (the features
+     * stage never asks for it when it stores the frame smaller, {@link #colorAt}).
+     */
+    private Supplier<Mat> colourOf(AVFrame decoded) {
+        Mat[] made = new Mat[1];
+        return () -> {
+            if (made[0] == null) {
+                if (current != decoded) {
+                    throw new IllegalStateException("the colour of a frame is read after the next frame was decoded");
+                }
+                made[0] = convert(decoded, true);
+            }
+            return made[0];
+        };
     }
 
     /** {@code mat} when it has this shape and type, else a new Mat of it (the old one closed). */

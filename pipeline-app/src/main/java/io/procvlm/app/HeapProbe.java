@@ -20,19 +20,26 @@ import java.util.Locale;
 final class HeapProbe {
     static final String PROPERTY = "procvlm.heap-probe";
 
-    /** Since the previous call: {wall ms with a task running, summed task ms, tasks}; -1s when nobody watches. */
-    private static volatile java.util.function.Supplier<long[]> tasks = () -> new long[] {-1, -1, -1};
+    /** The session's task activity, read (and reset) by each probe; null when nobody watches. */
+    private static volatile io.procvlm.app.spark.TaskActivity tasks;
 
     private HeapProbe() {}
 
     /** Whether {@code -Dprocvlm.heap-probe} asks for the probes. */
     static boolean enabled() {
-        String mode = System.getProperty(PROPERTY, "false");
+        return enabled(mode());
+    }
+
+    private static String mode() {
+        return System.getProperty(PROPERTY, "false");
+    }
+
+    private static boolean enabled(String mode) {
         return mode.equals("true") || mode.equals("histogram");
     }
 
     /** Where the probes read the task activity of the window that a stage just closed. */
-    static void watchTasks(java.util.function.Supplier<long[]> activity) {
+    static void watchTasks(io.procvlm.app.spark.TaskActivity activity) {
         tasks = activity;
     }
 
@@ -45,10 +52,10 @@ final class HeapProbe {
     }
 
     static void after(String stage, java.io.PrintWriter err) {
-        if (!enabled()) {
+        String mode = mode();
+        if (!enabled(mode)) {
             return;
         }
-        String mode = System.getProperty(PROPERTY, "false");
         long cpuBefore = cpuNanos();
         long wallBefore = System.nanoTime();
         // Spark's ContextCleaner releases the state of unreachable RDDs, shuffles and broadcasts on its own thread
@@ -64,7 +71,9 @@ final class HeapProbe {
         }
         System.gc();
         // after the pauses above, Spark has delivered the stage's task events
-        long[] activity = tasks.get();
+        io.procvlm.app.spark.TaskActivity watched = tasks;
+        io.procvlm.app.spark.TaskActivity.Window activity =
+                watched == null ? new io.procvlm.app.spark.TaskActivity.Window(-1, -1, -1) : watched.take();
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         err.println(String.format(
                 Locale.ROOT,
@@ -74,9 +83,9 @@ final class HeapProbe {
                 cpuBefore,
                 cpuNanos(),
                 System.nanoTime() - wallBefore,
-                activity[0],
-                activity[1],
-                activity[2]));
+                activity.busyMillis(),
+                activity.taskMillis(),
+                activity.tasks()));
         if (mode.equals("histogram")) {
             // the live objects by class, largest first (what jcmd GC.class_histogram prints): the first 25 lines, or
             // -Dprocvlm.heap-probe.lines

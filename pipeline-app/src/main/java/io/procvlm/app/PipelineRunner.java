@@ -170,11 +170,7 @@ public final class PipelineRunner {
         try {
             spark = SparkSessions.create(SparkSettings.from(config));
             if (HeapProbe.enabled()) {
-                io.procvlm.app.spark.TaskActivity activity = io.procvlm.app.spark.TaskActivity.register(spark);
-                HeapProbe.watchTasks(() -> {
-                    io.procvlm.app.spark.TaskActivity.Window window = activity.take();
-                    return new long[] {window.busyMillis(), window.taskMillis(), window.tasks()};
-                });
+                HeapProbe.watchTasks(io.procvlm.app.spark.TaskActivity.register(spark));
             }
             manifest.environment("spark", spark.version());
             List<EpisodeRef> goodEpisodes = null;

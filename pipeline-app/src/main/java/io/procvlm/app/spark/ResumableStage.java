@@ -174,7 +174,7 @@ public final class ResumableStage {
                 frames += outcome.frames();
             }
             Ledger.append(outputRoot, stage, entries);
-            report.counters().forEach((name, value) -> counters.merge(name, value, ResumableStage::add));
+            StageReport.mergeCounters(counters, report.counters());
             done += slice.size();
             printProgress(units.size(), reused, done, todo.size(), frames, System.nanoTime() - computeStarted);
         }
@@ -393,13 +393,6 @@ public final class ResumableStage {
     private static String duration(double seconds) {
         long whole = Math.round(seconds);
         return String.format(Locale.ROOT, "%d:%02d:%02d", whole / 3600, (whole / 60) % 60, whole % 60);
-    }
-
-    private static Number add(Number a, Number b) {
-        if (a instanceof Double || b instanceof Double || a instanceof Float || b instanceof Float) {
-            return a.doubleValue() + b.doubleValue();
-        }
-        return a.longValue() + b.longValue();
     }
 
     /** SHA-256 over the units' keys and fingerprints, in key order. */

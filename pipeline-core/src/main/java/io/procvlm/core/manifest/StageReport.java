@@ -30,6 +30,35 @@ public record StageReport(
         counters = java.util.Collections.unmodifiableMap(new TreeMap<>(requireNonNull(counters, "counters")));
     }
 
+    /**
+     * The counters that are rates, each with the two sums it is the ratio of: a stage that runs in batches adds the
+     * batches' sums, and a rate is made again from them (adding rates gave the features stage twice its frames per
+     * second when it ran in two batches).
+     */
+    public static final Map<String, List<String>> RATES =
+            Map.of("frames-per-second-per-task", List.of("decoded-frames", "decode-seconds"));
+
+    /**
+     * Adds one batch's counters to {@code into}: counts and seconds add up; each of {@link #RATES} is the ratio of its
+     * summed numerator and denominator (0 when the denominator is 0).
+     */
+    public static void mergeCounters(Map<String, Number> into, Map<String, Number> batch) {
+        batch.forEach((name, value) -> into.merge(name, value, StageReport::add));
+        RATES.forEach((rate, parts) -> {
+            if (into.containsKey(rate) && into.containsKey(parts.get(0)) && into.containsKey(parts.get(1))) {
+                double denominator = into.get(parts.get(1)).doubleValue();
+                into.put(rate, denominator == 0 ? 0.0 : into.get(parts.get(0)).doubleValue() / denominator);
+            }
+        });
+    }
+
+    private static Number add(Number a, Number b) {
+        if (a instanceof Double || b instanceof Double || a instanceof Float || b instanceof Float) {
+            return a.doubleValue() + b.doubleValue();
+        }
+        return a.longValue() + b.longValue();
+    }
+
     public long okCount() {
         return outcomes.stream().filter(o -> o.status() == EpisodeStatus.OK).count();
     }

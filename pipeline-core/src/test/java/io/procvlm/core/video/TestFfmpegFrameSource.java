@@ -23,6 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** In-JVM decode of every codec we promise, streaming and seeking, on committed clips. */
 final class TestFfmpegFrameSource {
+    /** The committed clips of every codec we promise (160x120, yuv420p, 30 frames at 15 fps). */
+    private static final List<String> CLIPS = List.of(
+            "moving-square-av1.mp4", "moving-square-h264.mp4", "moving-square-hevc.mp4", "moving-square-mpeg4.mp4");
+
     @TempDir
     Path directory;
 
@@ -117,11 +121,7 @@ final class TestFfmpegFrameSource {
         // must be the very pixels a BGR source gives (what vqa decoded until now), and the luma those of a GRAY one.
         Path folder = TestData.srcTestData("video");
         List<DynamicTest> tests = new ArrayList<>();
-        for (String name : List.of(
-                "moving-square-av1.mp4",
-                "moving-square-h264.mp4",
-                "moving-square-hevc.mp4",
-                "moving-square-mpeg4.mp4")) {
+        for (String name : CLIPS) {
             tests.add(DynamicTest.dynamicTest(name, () -> {
                 File file = folder.resolve(name).toFile();
                 assertSameFrames(file, 0, Double.NaN);
@@ -181,11 +181,7 @@ final class TestFfmpegFrameSource {
         // frame, be the same in every colour mode and every time, and exist only where the decoder's frame is kept.
         Path folder = TestData.srcTestData("video");
         List<DynamicTest> tests = new ArrayList<>();
-        for (String name : List.of(
-                "moving-square-av1.mp4",
-                "moving-square-h264.mp4",
-                "moving-square-hevc.mp4",
-                "moving-square-mpeg4.mp4")) {
+        for (String name : CLIPS) {
             for (int[] size : new int[][] {{120, 90}, {81, 61}, {320, 240}}) {
                 tests.add(DynamicTest.dynamicTest(name + " at " + size[0] + "x" + size[1], () -> {
                     assertScaledColour(folder.resolve(name).toFile(), size[0], size[1], Av1Decoder.LIBAOM);

@@ -75,8 +75,7 @@ public final class ContextPacks {
         ContextConfig context = config.context();
         Dataset<Row> samples = null;
         for (String folder : new TreeSet<>(sampleFolder.values())) {
-            Dataset<Row> part = spark.read()
-                    .parquet(new Path(staging, folder).toString())
+            Dataset<Row> part = VqaStage.readBack(spark, VqaStage.SAMPLE_SCHEMA, new Path(staging, folder))
                     .select(
                             "split",
                             "family",
@@ -254,8 +253,7 @@ public final class ContextPacks {
         // What the packs hold, read back.
         Map<String, long[]> packed = new TreeMap<>(); // packs, samples, tokens
         for (String folder : new TreeSet<>(packFolder.values())) {
-            for (Row row : spark.read()
-                    .parquet(new Path(staging, folder).toString())
+            for (Row row : VqaStage.readBack(spark, PACK_SCHEMA, new Path(staging, folder))
                     .groupBy("split", "context")
                     .agg(
                             functions.count(functions.lit(1)),

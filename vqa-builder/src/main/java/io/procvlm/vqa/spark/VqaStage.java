@@ -342,8 +342,7 @@ public final class VqaStage {
                     continue;
                 }
                 String split = folder.substring(0, folder.indexOf('/'));
-                for (Row row : spark.read()
-                        .parquet(new Path(staging, folder).toString())
+                for (Row row : readBack(spark, IMAGE_SCHEMA, new Path(staging, folder))
                         .groupBy("variant")
                         .count()
                         .collectAsList()) {
@@ -1016,8 +1015,7 @@ public final class VqaStage {
             if (!exists(staging, folder)) {
                 continue;
             }
-            for (Row row : spark.read()
-                    .parquet(new Path(staging, folder).toString())
+            for (Row row : readBack(spark, IMAGE_SCHEMA, new Path(staging, folder))
                     .filter(functions.col("variant").equalTo(Placement.FULL))
                     .groupBy("dataset", "episode_index")
                     .agg(functions.max("width"), functions.max("height"))
@@ -1036,12 +1034,20 @@ public final class VqaStage {
         }
     }
 
+    /**
+     * A table this stage has just written, read back for counts and checks with the schema it was written with (its
+     * columns, or a subset of them): no Spark job to infer the schema from the files' footers, of which a run made one
+     * per split, family and image folder.
+     */
+    static Dataset<Row> readBack(SparkSession spark, StructType schema, Path folder) {
+        return spark.read().schema(schema).parquet(folder.toString());
+    }
+
     /** Episodes (dataset + episode) that appear in more than one split of the written sample tables. */
     private static long leakage(SparkSession spark, Path staging, Map<Integer, String> sampleFolder) {
         Dataset<Row> all = null;
         for (String folder : new TreeSet<>(sampleFolder.values())) {
-            Dataset<Row> part = spark.read()
-                    .parquet(new Path(staging, folder).toString())
+            Dataset<Row> part = readBack(spark, SAMPLE_SCHEMA, new Path(staging, folder))
                     .select("dataset", "episode_index", "split");
             all = all == null ? part : all.union(part);
         }

@@ -113,8 +113,6 @@ public final class FfmpegFrameSource implements FrameSource {
     private Mat swsBgr;
     private Mat swsScaled;
     private Mat scaledPlanes;
-    private PointerPointer<BytePointer> scaledTarget;
-    private IntPointer scaledStride;
     /** The decoder's frame behind the last frame {@link #next()} returned in a colour mode, for {@link #colorAt}. */
     private AVFrame current;
 
@@ -571,13 +569,7 @@ public final class FfmpegFrameSource implements FrameSource {
             throw new PipelineException(
                     VIDEO_DECODE_FAILED, "Cannot convert frame " + ordinal + " of " + description + " with swscale");
         }
-        Mat out = bgr ? swsBgr : swsGray;
-        if (out == null || out.cols() != width || out.rows() != height) {
-            if (out != null) {
-                out.close();
-            }
-            out = new Mat(height, width, bgr ? CV_8UC3 : CV_8UC1);
-        }
+        Mat out = reuse(bgr ? swsBgr : swsGray, height, width, bgr ? CV_8UC3 : CV_8UC1);
         if (bgr) {
             bgrContext = context;
             swsBgr = out;
@@ -585,15 +577,33 @@ public final class FfmpegFrameSource implements FrameSource {
             grayContext = context;
             swsGray = out;
         }
-        if (swsTarget == null) {
-            swsTarget = new PointerPointer<>(1);
-            swsStride = new IntPointer(1);
-        }
-        swsTarget.put(0, out.data());
-        swsStride.put(0, (int) out.step());
+        targetPacked(out);
         swscale.sws_scale(
                 context, new PointerPointer<BytePointer>(decoded), decoded.linesize(), 0, height, swsTarget, swsStride);
         return out;
+    }
+
+    /** Points swscale's destination at one packed image (BGR or gray), its other planes unused. */
+    private void targetPacked(Mat out) {
+        allocateTarget();
+        swsTarget.put(0, out.data()).put(1, (Pointer) null).put(2, (Pointer) null);
+        swsStride.put(0, (int) out.step()).put(1, 0).put(2, 0);
+    }
+
+    /** Points swscale's destination at the Y, U and V planes of an I420 Mat of width x height pixels. */
+    private void targetPlanes(Mat i420, int width, int height) {
+        allocateTarget();
+        long luma = (long) width * height;
+        BytePointer data = i420.data();
+        swsTarget.put(0, data).put(1, data.getPointer(luma)).put(2, data.getPointer(luma + luma / 4));
+        swsStride.put(0, width).put(1, width / 2).put(2, width / 2);
+    }
+
+    private void allocateTarget() {
+        if (swsTarget == null) {
+            swsTarget = new PointerPointer<>(3);
+            swsStride = new IntPointer(3);
+        }
     }
 
     /**
@@ -634,22 +644,12 @@ public final class FfmpegFrameSource implements FrameSource {
                             + " with swscale");
         }
         swsScaled = reuse(swsScaled, height, width, CV_8UC3);
-        if (scaledTarget == null) {
-            scaledTarget = new PointerPointer<>(3);
-            scaledStride = new IntPointer(3);
-        }
         if (planes) {
             // I420 as OpenCV reads it: the Y plane, then U, then V, contiguous, in a Mat of height * 3 / 2 rows.
             scaledPlanes = reuse(scaledPlanes, height * 3 / 2, width, CV_8UC1);
-            long luma = (long) width * height;
-            BytePointer data = scaledPlanes.data();
-            scaledTarget.put(0, data);
-            scaledTarget.put(1, data.getPointer(luma));
-            scaledTarget.put(2, data.getPointer(luma + luma / 4));
-            scaledStride.put(0, width).put(1, width / 2).put(2, width / 2);
+            targetPlanes(scaledPlanes, width, height);
         } else {
-            scaledTarget.put(0, swsScaled.data()).put(1, (Pointer) null).put(2, (Pointer) null);
-            scaledStride.put(0, (int) swsScaled.step()).put(1, 0).put(2, 0);
+            targetPacked(swsScaled);
         }
         swscale.sws_scale(
                 scaledContext,
@@ -657,8 +657,8 @@ public final class FfmpegFrameSource implements FrameSource {
                 decoded.linesize(),
                 0,
                 decoded.height(),
-                scaledTarget,
-                scaledStride);
+                swsTarget,
+                swsStride);
         if (planes) {
             cvtColor(scaledPlanes, swsScaled, COLOR_YUV2BGR_I420);
         }
@@ -773,10 +773,6 @@ public final class FfmpegFrameSource implements FrameSource {
         if (swsTarget != null) {
             swsTarget.close();
             swsStride.close();
-        }
-        if (scaledTarget != null) {
-            scaledTarget.close();
-            scaledStride.close();
         }
     }
 

@@ -51,7 +51,8 @@ import org.bytedeco.javacv.FrameGrabber;
  * with the default features, and in the features stage's dual mode (gray + BGR, what {@code features.images} needs).
  *
  * <p>System property {@code bench.parts} picks the parts (comma-separated, default all): {@code features} (the first
- * table), {@code av1} (the decoder comparison), {@code heap} (the long-episode heap).
+ * table), {@code av1} (the decoder comparison), {@code stage} (the features stage's per-episode work on the real
+ * recordings, with and without images, against decoding alone), {@code heap} (the long-episode heap).
  */
 public final class FeatureBenchmark {
     private static final int ROUNDS = 5;
@@ -67,16 +68,118 @@ public final class FeatureBenchmark {
         if (videos.isEmpty()) {
             videos.addAll(defaultVideos());
         }
-        List<String> parts =
-                List.of(System.getProperty("bench.parts", "features,av1,heap").split(","));
+        List<String> parts = List.of(
+                System.getProperty("bench.parts", "features,av1,stage,heap").split(","));
         if (parts.contains("features")) {
             featureTable(videos);
         }
         if (parts.contains("av1")) {
             av1Decoders(videos);
         }
+        if (parts.contains("stage")) {
+            stageLoop();
+        }
         if (parts.contains("heap")) {
             longEpisodeHeap();
+        }
+    }
+
+    /**
+     * The features stage's work on each real G1 episode, without Spark ({@link EpisodeFeatureExtractor#extract}: read
+     * the parquet rows, decode, match, features, and with images on encode and write every frame's JPEG), against the
+     * same episodes' decode alone through the pipeline's frame source (the luma plane, default AV1 decoder). CPU time
+     * of this thread, median of {@link #ROUNDS} rounds alternating the modes after two warm-up passes.
+     */
+    private static void stageLoop() throws IOException {
+        System.out.println();
+        Path root = TestData.repoRoot().resolveSibling("shared").resolve("testdata/lerobot-v21-g1-pick-bottle");
+        if (!Files.isDirectory(root)) {
+            System.out.println("(../shared/testdata not found: the stage loop on real recordings is skipped)");
+            return;
+        }
+        DatasetScan scan = DatasetReaders.scan(
+                DatasetSpec.ofPath(root.toString()),
+                new CameraRules(Map.of(), List.of("cam_high"), List.of("cam_left_wrist", "cam_right_wrist")));
+        List<io.procvlm.core.model.EpisodeRef> episodes =
+                scan.episodes().stream().filter(e -> e.problems().isEmpty()).toList();
+        Path imagesRoot = Files.createTempDirectory("procvlm-bench-images");
+        InspectionConfig inspection = InspectionConfig.defaults();
+        EpisodeFeatureExtractor plain = new EpisodeFeatureExtractor(inspection, FeaturesConfig.defaults());
+        EpisodeFeatureExtractor withImages = new EpisodeFeatureExtractor(
+                inspection,
+                FeaturesConfig.defaults(),
+                new io.procvlm.core.images.ImageSettings(true, 480, true, 90),
+                imagesRoot.toString());
+        String[] modes = {"decode", "features", "features+images"};
+        long[] frames = new long[1];
+        long[] imageNanos = new long[1];
+        Runnable[] work = {
+            () -> {
+                frames[0] = 0;
+                for (io.procvlm.core.model.EpisodeRef episode : episodes) {
+                    try (FrameSource source = io.procvlm.core.dataset.DatasetReaders.episodeReader(episode.format())
+                            .openFrames(
+                                    io.procvlm.core.io.DatasetFiles.at(episode.datasetRoot()),
+                                    episode,
+                                    1,
+                                    PixelMode.GRAY,
+                                    inspection.av1Decoder())) {
+                        while (source.next() != null) {
+                            frames[0]++;
+                        }
+                    }
+                }
+            },
+            () -> episodes.forEach(plain::extract),
+            () -> {
+                imageNanos[0] = 0;
+                for (io.procvlm.core.model.EpisodeRef episode : episodes) {
+                    imageNanos[0] += withImages.extract(episode).stats().imageNanos();
+                }
+            }
+        };
+        try {
+            for (int warmUp = 0; warmUp < 2; warmUp++) {
+                for (Runnable mode : work) {
+                    mode.run();
+                }
+            }
+            double[][] seconds = new double[modes.length][ROUNDS];
+            double[] imageSeconds = new double[ROUNDS];
+            for (int round = 0; round < ROUNDS; round++) {
+                for (int m = 0; m < modes.length; m++) {
+                    seconds[m][round] = cpuSeconds(work[m]);
+                }
+                imageSeconds[round] = imageNanos[0] / 1e9;
+            }
+            System.out.printf(
+                    Locale.ROOT,
+                    "Features stage per episode without Spark, %d real G1 episodes (%d frames), decoder threads=1,"
+                            + " CPU time of this thread, median of %d rounds:%n",
+                    episodes.size(),
+                    frames[0],
+                    ROUNDS);
+            double decode = median(seconds[0]);
+            for (int m = 0; m < modes.length; m++) {
+                double value = median(seconds[m]);
+                System.out.printf(
+                        Locale.ROOT,
+                        "  %-16s %7.3f ms/frame %6.0f frames/s  %.2f x decode%n",
+                        modes[m],
+                        value * 1000 / frames[0],
+                        frames[0] / value,
+                        decode / value);
+            }
+            System.out.printf(
+                    Locale.ROOT,
+                    "  of which image scale + JPEG encode + write (wall): %.3f ms/frame%n",
+                    median(imageSeconds) * 1000 / frames[0]);
+        } finally {
+            try (var files = Files.walk(imagesRoot)) {
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .map(Path::toFile)
+                        .forEach(File::delete);
+            }
         }
     }
 

@@ -215,7 +215,7 @@ public final class VqaStage {
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<Map<String, EpisodeRef>> refOf = context.broadcast(refs);
         EpisodeSampler sampler = new EpisodeSampler(config, templates);
-        JavaRDD<Planned> planned = spark.read()
+        Dataset<Row> corpus = spark.read()
                 .parquet(root + "/corpus")
                 .select(
                         "dataset",
@@ -227,10 +227,20 @@ public final class VqaStage {
                         "subtask",
                         "progress",
                         "remaining",
-                        "done")
+                        "done");
+        // Each episode's rows brought together by Spark SQL's own shuffle and sort (binary rows), then planned one
+        // episode at a time as they stream past: no RDD groupBy, which Java-serialises every row and re-estimates the
+        // size of its growing per-episode buffers as it goes.
+        JavaRDD<Planned> planned = corpus.repartition(
+                        Math.max(1, corpus.javaRDD().getNumPartitions()),
+                        functions.col("dataset"),
+                        functions.col("episode_index"))
+                .sortWithinPartitions("dataset", "episode_index", "segment_index", "frame_index")
                 .javaRDD()
-                .groupBy(row -> row.getString(0) + "/" + row.getLong(1))
-                .map(group -> plan(group._1(), group._2(), refOf.value().get(group._1()), sampler, config))
+                .mapPartitions(rows -> new EpisodeRuns(
+                        rows,
+                        (key, episodeRows) ->
+                                plan(key, episodeRows, refOf.value().get(key), sampler, config)))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {
             List<Summary> summaries =
@@ -447,6 +457,53 @@ public final class VqaStage {
                     counters);
         } finally {
             planned.unpersist(false);
+        }
+    }
+
+    /**
+     * The plans of a partition's episodes, made one episode at a time from rows sorted by (dataset, episode_index):
+     * each run of rows with the same key is handed to {@code plan} whole, and only that run is held.
+     */
+    static final class EpisodeRuns implements Iterator<Planned> {
+        /** Plans one episode from its key ({@code dataset/episode}) and all its rows. */
+        interface Planner {
+            Planned plan(String key, List<Row> rows);
+        }
+
+        private final Iterator<Row> rows;
+        private final Planner planner;
+        private Row pending;
+
+        EpisodeRuns(Iterator<Row> rows, Planner planner) {
+            this.rows = rows;
+            this.planner = planner;
+            this.pending = rows.hasNext() ? rows.next() : null;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return pending != null;
+        }
+
+        @Override
+        public Planned next() {
+            if (pending == null) {
+                throw new NoSuchElementException();
+            }
+            String dataset = pending.getString(0);
+            long episode = pending.getLong(1);
+            List<Row> run = new ArrayList<>();
+            run.add(pending);
+            pending = null;
+            while (rows.hasNext()) {
+                Row row = rows.next();
+                if (row.getLong(1) != episode || !row.getString(0).equals(dataset)) {
+                    pending = row;
+                    break;
+                }
+                run.add(row);
+            }
+            return planner.plan(dataset + "/" + episode, run);
         }
     }
 

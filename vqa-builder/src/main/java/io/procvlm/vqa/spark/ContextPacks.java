@@ -58,6 +58,27 @@ public final class ContextPacks {
         return String.format(Locale.ROOT, "%s/%s/%05d/%05d", split, set, chunk, bin);
     }
 
+    /** 1 for a sample of more tokens than {@code capacity}, else 0. */
+    private static Column overCapacity(long capacity) {
+        return functions.when(functions.col("num_tokens").gt(capacity), 1L).otherwise(0L);
+    }
+
+    /** Adds a group's samples, tokens, replayed samples and samples over capacity to its (split, set) counts. */
+    private static void addSetCounts(
+            Map<String, long[]> setCounts,
+            String split,
+            String set,
+            long samples,
+            long tokens,
+            long replayed,
+            long over) {
+        long[] counts = setCounts.computeIfAbsent(split + "\u0000" + set, k -> new long[4]);
+        counts[0] += samples;
+        counts[1] += tokens;
+        counts[2] += replayed;
+        counts[3] += over;
+    }
+
     /**
      * Counts tokens and context sets on the sample tables under {@code staging}, packs the sets and writes the packs.
      *
@@ -92,33 +113,6 @@ public final class ContextPacks {
         if (samples == null) {
             return stats;
         }
-        for (Row row : samples.groupBy("split", "family")
-                .agg(
-                        functions.count(functions.lit(1)),
-                        functions.sum("num_tokens"),
-                        functions.sum("text_tokens"),
-                        functions.sum("image_tokens"),
-                        functions.max("num_tokens"))
-                .collectAsList()) {
-            stats.addTokens(
-                    row.getString(0),
-                    row.getString(1),
-                    new ContextStats.Tokens(
-                            row.getLong(2), row.getLong(3), row.getLong(4), row.getLong(5), row.getLong(6)));
-        }
-        for (Row row : samples.filter(functions.col("context").equalTo(ContextConfig.DROPPED))
-                .groupBy("split", "drop_reason")
-                .count()
-                .collectAsList()) {
-            stats.addDropped(row.getString(0), row.getString(1), row.getLong(2));
-        }
-        for (Row row : samples.filter(functions.col("image_variant").notEqual(Placement.FULL))
-                .groupBy("split")
-                .count()
-                .collectAsList()) {
-            stats.addDownSized(row.getString(0), row.getLong(1));
-        }
-
         // The sets: every kept sample in its own, replayed short samples again in the long set.
         Column capacity = functions
                 .when(functions.col("set").equalTo(ContextConfig.SHORT), functions.lit(context.shortCapacity()))
@@ -138,19 +132,45 @@ public final class ContextPacks {
                                 functions.col("num_tokens").as("tokens"),
                                 functions.lit(true).as("replayed")))
                 .withColumn("capacity", capacity);
+        // Tokens per family, drops, down-sized samples and the sets' counts, all from one aggregation of the samples
+        // (one Spark query instead of four; the groups are few: split x family x context x reason x flags).
         Map<String, long[]> setCounts = new TreeMap<>(); // samples, tokens, replayed, over capacity
-        for (Row row : items.groupBy("split", "set")
+        for (Row row : samples.groupBy(
+                        functions.col("split"),
+                        functions.col("family"),
+                        functions.col("context"),
+                        functions.col("drop_reason"),
+                        functions.col("replay"),
+                        functions.col("image_variant").notEqual(Placement.FULL).as("down_sized"))
                 .agg(
                         functions.count(functions.lit(1)),
-                        functions.sum("tokens"),
-                        functions.sum(functions.col("replayed").cast("long")),
-                        functions.sum(functions
-                                .when(functions.col("tokens").gt(functions.col("capacity")), 1L)
-                                .otherwise(0L)))
+                        functions.sum("num_tokens"),
+                        functions.sum("text_tokens"),
+                        functions.sum("image_tokens"),
+                        functions.max("num_tokens"),
+                        functions.sum(overCapacity(context.shortCapacity())),
+                        functions.sum(overCapacity(context.longCapacity())))
                 .collectAsList()) {
-            setCounts.put(
-                    row.getString(0) + "\u0000" + row.getString(1),
-                    new long[] {row.getLong(2), row.getLong(3), row.getLong(4), row.getLong(5)});
+            String split = row.getString(0);
+            String setName = row.getString(2);
+            long count = row.getLong(6);
+            long tokens = row.getLong(7);
+            stats.addTokens(
+                    split,
+                    row.getString(1),
+                    new ContextStats.Tokens(count, tokens, row.getLong(8), row.getLong(9), row.getLong(10)));
+            if (row.getBoolean(5)) {
+                stats.addDownSized(split, count);
+            }
+            if (setName.equals(ContextConfig.DROPPED)) {
+                stats.addDropped(split, row.getString(3), count);
+            } else {
+                long over = setName.equals(ContextConfig.SHORT) ? row.getLong(11) : row.getLong(12);
+                addSetCounts(setCounts, split, setName, count, tokens, 0, over);
+            }
+            if (row.getBoolean(4)) {
+                addSetCounts(setCounts, split, ContextConfig.LONG, count, tokens, count, row.getLong(12));
+            }
         }
 
         // Seeded order, global index, chunk of each packable item.

@@ -347,17 +347,11 @@ public final class VqaStage {
             Map<String, Integer> packFiles = new TreeMap<>();
             ContextStats contextStats = ContextPacks.run(spark, staging, sampleFolder, config, packBytes, packFiles);
             Map<String, Long> uniqueImages = new TreeMap<>();
-            for (String folder : new TreeSet<>(imageFolder.values())) {
-                if (!exists(staging, folder)) {
-                    continue;
-                }
-                String split = folder.substring(0, folder.indexOf('/'));
-                for (Row row : readBack(spark, IMAGE_SCHEMA, new Path(staging, folder))
-                        .groupBy("variant")
-                        .count()
-                        .collectAsList()) {
-                    contextStats.addImages(split, row.getString(0), row.getLong(1));
-                    uniqueImages.merge(split, row.getLong(1), Long::sum);
+            Dataset<Row> storedImages = imagesBySplit(spark, staging, imageFolder);
+            if (storedImages != null) {
+                for (Row row : storedImages.groupBy("split", "variant").count().collectAsList()) {
+                    contextStats.addImages(row.getString(0), row.getString(1), row.getLong(2));
+                    uniqueImages.merge(row.getString(0), row.getLong(2), Long::sum);
                 }
             }
 
@@ -1068,19 +1062,35 @@ public final class VqaStage {
     /** The stored (full) image size of each episode, {width, height}: one video, one size. */
     private static Map<String, int[]> imageSizes(SparkSession spark, Path staging, Map<Integer, String> imageFolder) {
         Map<String, int[]> sizes = new HashMap<>();
+        Dataset<Row> images = imagesBySplit(spark, staging, imageFolder);
+        if (images == null) {
+            return sizes;
+        }
+        // an episode's images are in one split's folder only: one query over all of them
+        for (Row row : images.filter(functions.col("variant").equalTo(Placement.FULL))
+                .groupBy("dataset", "episode_index")
+                .agg(functions.max("width"), functions.max("height"))
+                .collectAsList()) {
+            sizes.put(row.getString(0) + "/" + row.getLong(1), new int[] {row.getInt(2), row.getInt(3)});
+        }
+        return sizes;
+    }
+
+    /**
+     * The written image tables of every split as one Dataset (read back with their schema) with a {@code split}
+     * column, or null when none was written.
+     */
+    private static Dataset<Row> imagesBySplit(SparkSession spark, Path staging, Map<Integer, String> imageFolder) {
+        Dataset<Row> all = null;
         for (String folder : new TreeSet<>(imageFolder.values())) {
             if (!exists(staging, folder)) {
                 continue;
             }
-            for (Row row : readBack(spark, IMAGE_SCHEMA, new Path(staging, folder))
-                    .filter(functions.col("variant").equalTo(Placement.FULL))
-                    .groupBy("dataset", "episode_index")
-                    .agg(functions.max("width"), functions.max("height"))
-                    .collectAsList()) {
-                sizes.put(row.getString(0) + "/" + row.getLong(1), new int[] {row.getInt(2), row.getInt(3)});
-            }
+            Dataset<Row> part = readBack(spark, IMAGE_SCHEMA, new Path(staging, folder))
+                    .withColumn("split", functions.lit(folder.substring(0, folder.indexOf('/'))));
+            all = all == null ? part : all.unionByName(part);
         }
-        return sizes;
+        return all;
     }
 
     private static boolean exists(Path staging, String folder) {

@@ -265,31 +265,7 @@ public final class FramesTable {
 
     /** A partition's rows, sorted by episode then frame, as one pair per episode. */
     private static Iterator<Tuple2<Key, EpisodeFrames>> grouped(Iterator<Row> rows) {
-        return new Iterator<>() {
-            private Row pending = rows.hasNext() ? rows.next() : null;
-
-            @Override
-            public boolean hasNext() {
-                return pending != null;
-            }
-
-            @Override
-            public Tuple2<Key, EpisodeFrames> next() {
-                if (pending == null) {
-                    throw new NoSuchElementException();
-                }
-                String dataset = pending.getString(0);
-                long episode = pending.getLong(1);
-                List<Row> episodeRows = new ArrayList<>();
-                while (pending != null
-                        && pending.getLong(1) == episode
-                        && pending.getString(0).equals(dataset)) {
-                    episodeRows.add(pending);
-                    pending = rows.hasNext() ? rows.next() : null;
-                }
-                return new Tuple2<>(new Key(dataset, episode), toFrames(episodeRows));
-            }
-        };
+        return EpisodeRuns.of(rows, (dataset, episode, run) -> new Tuple2<>(new Key(dataset, episode), toFrames(run)));
     }
 
     /** One episode's rows (any order) as columns in frame order. */

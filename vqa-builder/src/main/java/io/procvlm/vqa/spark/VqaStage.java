@@ -16,6 +16,7 @@ import io.procvlm.core.manifest.TableInfo;
 import io.procvlm.core.model.EpisodeRef;
 import io.procvlm.core.model.EpisodeStatus;
 import io.procvlm.core.model.Problem;
+import io.procvlm.core.spark.EpisodeRuns;
 import io.procvlm.core.spark.EpisodesTable;
 import io.procvlm.core.spark.FileBuckets;
 import io.procvlm.core.spark.TableCommitter;
@@ -232,15 +233,17 @@ public final class VqaStage {
         // episode at a time as they stream past: no RDD groupBy, which Java-serialises every row and re-estimates the
         // size of its growing per-episode buffers as it goes.
         JavaRDD<Planned> planned = corpus.repartition(
-                        Math.max(1, corpus.javaRDD().getNumPartitions()),
+                        Math.max(
+                                spark.sparkContext().defaultParallelism(),
+                                corpus.rdd().getNumPartitions()),
                         functions.col("dataset"),
                         functions.col("episode_index"))
                 .sortWithinPartitions("dataset", "episode_index", "segment_index", "frame_index")
                 .javaRDD()
-                .mapPartitions(rows -> new EpisodeRuns(
-                        rows,
-                        (key, episodeRows) ->
-                                plan(key, episodeRows, refOf.value().get(key), sampler, config)))
+                .mapPartitions(rows -> EpisodeRuns.of(rows, (dataset, episode, episodeRows) -> {
+                    String key = dataset + "/" + episode;
+                    return plan(key, episodeRows, refOf.value().get(key), sampler, config);
+                }))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {
             List<Summary> summaries =
@@ -451,53 +454,6 @@ public final class VqaStage {
                     counters);
         } finally {
             planned.unpersist(false);
-        }
-    }
-
-    /**
-     * The plans of a partition's episodes, made one episode at a time from rows sorted by (dataset, episode_index):
-     * each run of rows with the same key is handed to {@code plan} whole, and only that run is held.
-     */
-    static final class EpisodeRuns implements Iterator<Planned> {
-        /** Plans one episode from its key ({@code dataset/episode}) and all its rows. */
-        interface Planner {
-            Planned plan(String key, List<Row> rows);
-        }
-
-        private final Iterator<Row> rows;
-        private final Planner planner;
-        private Row pending;
-
-        EpisodeRuns(Iterator<Row> rows, Planner planner) {
-            this.rows = rows;
-            this.planner = planner;
-            this.pending = rows.hasNext() ? rows.next() : null;
-        }
-
-        @Override
-        public boolean hasNext() {
-            return pending != null;
-        }
-
-        @Override
-        public Planned next() {
-            if (pending == null) {
-                throw new NoSuchElementException();
-            }
-            String dataset = pending.getString(0);
-            long episode = pending.getLong(1);
-            List<Row> run = new ArrayList<>();
-            run.add(pending);
-            pending = null;
-            while (rows.hasNext()) {
-                Row row = rows.next();
-                if (row.getLong(1) != episode || !row.getString(0).equals(dataset)) {
-                    pending = row;
-                    break;
-                }
-                run.add(row);
-            }
-            return planner.plan(dataset + "/" + episode, run);
         }
     }
 

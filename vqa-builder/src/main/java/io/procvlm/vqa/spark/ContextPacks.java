@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
@@ -94,25 +93,21 @@ public final class ContextPacks {
             Map<String, Integer> packFiles) {
         ContextStats stats = new ContextStats();
         ContextConfig context = config.context();
-        Dataset<Row> samples = null;
-        for (String folder : new TreeSet<>(sampleFolder.values())) {
-            Dataset<Row> part = VqaStage.readBack(spark, VqaStage.SAMPLE_SCHEMA, new Path(staging, folder))
-                    .select(
-                            "split",
-                            "family",
-                            "id",
-                            "num_tokens",
-                            "text_tokens",
-                            "image_tokens",
-                            "image_variant",
-                            "context",
-                            "replay",
-                            "drop_reason");
-            samples = samples == null ? part : samples.unionByName(part);
-        }
-        if (samples == null) {
+        Dataset<Row> written = VqaStage.readBack(spark, VqaStage.SAMPLE_SCHEMA, staging, sampleFolder.values());
+        if (written == null) {
             return stats;
         }
+        Dataset<Row> samples = written.select(
+                "split",
+                "family",
+                "id",
+                "num_tokens",
+                "text_tokens",
+                "image_tokens",
+                "image_variant",
+                "context",
+                "replay",
+                "drop_reason");
         // The sets: every kept sample in its own, replayed short samples again in the long set.
         Column capacity = functions
                 .when(functions.col("set").equalTo(ContextConfig.SHORT), functions.lit(context.shortCapacity()))
@@ -272,25 +267,27 @@ public final class ContextPacks {
 
         // What the packs hold, read back.
         Map<String, long[]> packed = new TreeMap<>(); // packs, samples, tokens
-        for (String folder : new TreeSet<>(packFolder.values())) {
-            for (Row row : VqaStage.readBack(spark, PACK_SCHEMA, new Path(staging, folder))
-                    .groupBy("split", "context")
-                    .agg(
-                            functions.count(functions.lit(1)),
-                            functions.sum("samples"),
-                            functions.sum("tokens"),
-                            functions.max(functions.col("tokens").minus(functions.col("capacity"))))
-                    .collectAsList()) {
-                if (row.getLong(5) > 0) {
-                    throw new PipelineException(
-                            CoreErrorCode.INTERNAL,
-                            "A pack of " + row.getString(0) + "/" + row.getString(1)
-                                    + " holds more tokens than its capacity");
-                }
-                packed.put(
-                        row.getString(0) + "\u0000" + row.getString(1),
-                        new long[] {row.getLong(2), row.getLong(3), row.getLong(4)});
+        Dataset<Row> writtenPacks = VqaStage.readBack(spark, PACK_SCHEMA, staging, packFolder.values());
+        List<Row> packTotals = writtenPacks == null
+                ? List.of()
+                : writtenPacks
+                        .groupBy("split", "context")
+                        .agg(
+                                functions.count(functions.lit(1)),
+                                functions.sum("samples"),
+                                functions.sum("tokens"),
+                                functions.max(functions.col("tokens").minus(functions.col("capacity"))))
+                        .collectAsList();
+        for (Row row : packTotals) {
+            if (row.getLong(5) > 0) {
+                throw new PipelineException(
+                        CoreErrorCode.INTERNAL,
+                        "A pack of " + row.getString(0) + "/" + row.getString(1)
+                                + " holds more tokens than its capacity");
             }
+            packed.put(
+                    row.getString(0) + "\u0000" + row.getString(1),
+                    new long[] {row.getLong(2), row.getLong(3), row.getLong(4)});
         }
         setCounts.forEach((key, counts) -> {
             String[] parts = key.split("\u0000");

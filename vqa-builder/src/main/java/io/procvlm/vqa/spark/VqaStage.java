@@ -1066,18 +1066,25 @@ public final class VqaStage {
         return spark.read().schema(schema).parquet(folder.toString());
     }
 
+    /**
+     * The tables in {@code folders} under {@code staging}, which share {@code schema}, as one scan (one relation
+     * instead of a union of one per folder: a smaller plan to analyse and compile), or null when there are none.
+     */
+    static Dataset<Row> readBack(
+            SparkSession spark, StructType schema, Path staging, java.util.Collection<String> folders) {
+        String[] paths = new TreeSet<>(folders)
+                .stream().map(folder -> new Path(staging, folder).toString()).toArray(String[]::new);
+        return paths.length == 0 ? null : spark.read().schema(schema).parquet(paths);
+    }
+
     /** Episodes (dataset + episode) that appear in more than one split of the written sample tables. */
     private static long leakage(SparkSession spark, Path staging, Map<Integer, String> sampleFolder) {
-        Dataset<Row> all = null;
-        for (String folder : new TreeSet<>(sampleFolder.values())) {
-            Dataset<Row> part = readBack(spark, SAMPLE_SCHEMA, new Path(staging, folder))
-                    .select("dataset", "episode_index", "split");
-            all = all == null ? part : all.union(part);
-        }
+        Dataset<Row> all = readBack(spark, SAMPLE_SCHEMA, staging, sampleFolder.values());
         if (all == null) {
             return 0;
         }
-        return all.distinct()
+        return all.select("dataset", "episode_index", "split")
+                .distinct()
                 .groupBy("dataset", "episode_index")
                 .count()
                 .filter("count > 1")

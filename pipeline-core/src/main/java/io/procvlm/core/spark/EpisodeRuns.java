@@ -4,7 +4,11 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 
 /**
  * One result per episode from a partition's rows sorted by (dataset, episode_index) (columns 0 and 1, as a Spark
@@ -20,6 +24,26 @@ public final class EpisodeRuns {
     }
 
     private EpisodeRuns() {}
+
+    /** The partitions an episode grouping of {@code table} gets: its input partitions, at least the parallelism. */
+    public static int partitions(SparkSession spark, Dataset<Row> table) {
+        return Math.max(spark.sparkContext().defaultParallelism(), table.rdd().getNumPartitions());
+    }
+
+    /**
+     * {@code rows} (with {@code dataset} and {@code episode_index} as their first two columns) hash-partitioned on
+     * (dataset, episode_index) into {@code partitions} and sorted within partitions by (dataset, episode_index, {@code
+     * then}...), as {@link #of} reads them: two tables laid out this way with the same count hold the same episodes in
+     * the same partition, in the same order.
+     */
+    public static JavaRDD<Row> sorted(Dataset<Row> rows, int partitions, String... then) {
+        String[] rest = new String[then.length + 1];
+        rest[0] = "episode_index";
+        System.arraycopy(then, 0, rest, 1, then.length);
+        return rows.repartition(partitions, functions.col("dataset"), functions.col("episode_index"))
+                .sortWithinPartitions("dataset", rest)
+                .javaRDD();
+    }
 
     public static <T> Iterator<T> of(Iterator<Row> rows, Grouper<T> grouper) {
         return new Iterator<>() {

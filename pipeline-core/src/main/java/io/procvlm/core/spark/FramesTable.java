@@ -103,7 +103,7 @@ public final class FramesTable {
     public static JavaPairRDD<String, EpisodeFrames> byEpisode(
             SparkSession spark, String outputRoot, Collection<String> keys) {
         Dataset<Row> table = read(spark, outputRoot);
-        int partitions = partitions(spark, table);
+        int partitions = EpisodeRuns.partitions(spark, table);
         if (keys != null) {
             List<Key> episodes = keys.stream().map(Key::parse).distinct().toList();
             if (episodes.isEmpty()) {
@@ -117,29 +117,13 @@ public final class FramesTable {
                             "left_semi");
             partitions = Math.max(1, Math.min(partitions, episodes.size()));
         }
-        return byEpisodeSorted(table, partitions, "frame_index")
+        return EpisodeRuns.sorted(table, partitions, "frame_index")
                 .mapPartitions(FramesTable::grouped)
                 .mapToPair(episode -> new Tuple2<>(episode._1().toString(), episode._2()));
     }
 
     private static Dataset<Row> read(SparkSession spark, String outputRoot) {
         return spark.read().schema(SCHEMA).parquet(outputRoot + "/" + NAME);
-    }
-
-    /** The partitions an episode grouping of {@code table} gets: its input partitions, at least the parallelism. */
-    private static int partitions(SparkSession spark, Dataset<Row> table) {
-        return Math.max(spark.sparkContext().defaultParallelism(), table.rdd().getNumPartitions());
-    }
-
-    /**
-     * {@code rows} hash-partitioned on (dataset, episode_index) into {@code partitions} and sorted within partitions by
-     * (dataset, episode_index, {@code order}): two tables laid out this way with the same count hold the same
-     * episodes in the same partition, in the same order.
-     */
-    private static JavaRDD<Row> byEpisodeSorted(Dataset<Row> rows, int partitions, String order) {
-        return rows.repartition(partitions, functions.col("dataset"), functions.col("episode_index"))
-                .sortWithinPartitions("dataset", "episode_index", order)
-                .javaRDD();
     }
 
     /**
@@ -158,9 +142,9 @@ public final class FramesTable {
      */
     public static JavaRDD<Joined> joined(SparkSession spark, String outputRoot, Dataset<Row> side, String sideOrder) {
         Dataset<Row> table = read(spark, outputRoot);
-        int partitions = partitions(spark, table);
-        JavaRDD<Row> frames = byEpisodeSorted(table, partitions, "frame_index");
-        JavaRDD<Row> others = byEpisodeSorted(side, partitions, sideOrder);
+        int partitions = EpisodeRuns.partitions(spark, table);
+        JavaRDD<Row> frames = EpisodeRuns.sorted(table, partitions, "frame_index");
+        JavaRDD<Row> others = EpisodeRuns.sorted(side, partitions, sideOrder);
         int datasetColumn = side.schema().fieldIndex("dataset");
         int episodeColumn = side.schema().fieldIndex("episode_index");
         return frames.zipPartitions(others, (left, right) -> merge(left, right, datasetColumn, episodeColumn));

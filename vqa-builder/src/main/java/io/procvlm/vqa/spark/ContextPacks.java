@@ -117,15 +117,13 @@ public final class ContextPacks {
                         functions.col("split"),
                         functions.col("context").as("set"),
                         functions.col("id"),
-                        functions.col("num_tokens").as("tokens"),
-                        functions.lit(false).as("replayed"))
+                        functions.col("num_tokens").as("tokens"))
                 .unionByName(samples.filter(functions.col("replay"))
                         .select(
                                 functions.col("split"),
                                 functions.lit(ContextConfig.LONG).as("set"),
                                 functions.col("id"),
-                                functions.col("num_tokens").as("tokens"),
-                                functions.lit(true).as("replayed")))
+                                functions.col("num_tokens").as("tokens")))
                 .withColumn("capacity", capacity);
         // Tokens per family, drops, down-sized samples and the sets' counts, all from one aggregation of the samples
         // (one Spark query instead of four; the groups are few: split x family x context x reason x flags).

@@ -232,14 +232,8 @@ public final class VqaStage {
         // Each episode's rows brought together by Spark SQL's own shuffle and sort (binary rows), then planned one
         // episode at a time as they stream past: no RDD groupBy, which Java-serialises every row and re-estimates the
         // size of its growing per-episode buffers as it goes.
-        JavaRDD<Planned> planned = corpus.repartition(
-                        Math.max(
-                                spark.sparkContext().defaultParallelism(),
-                                corpus.rdd().getNumPartitions()),
-                        functions.col("dataset"),
-                        functions.col("episode_index"))
-                .sortWithinPartitions("dataset", "episode_index", "segment_index", "frame_index")
-                .javaRDD()
+        JavaRDD<Planned> planned = EpisodeRuns.sorted(
+                        corpus, EpisodeRuns.partitions(spark, corpus), "segment_index", "frame_index")
                 .mapPartitions(rows -> EpisodeRuns.of(rows, (dataset, episode, episodeRows) -> {
                     String key = dataset + "/" + episode;
                     return plan(key, episodeRows, refOf.value().get(key), sampler, config);

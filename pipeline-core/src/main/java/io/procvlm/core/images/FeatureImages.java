@@ -39,7 +39,14 @@ public final class FeatureImages {
     private static final String SETTINGS_LINE = "# settings\t";
     private static final String HEADER = "episode\tfile";
 
-    /** The Parquet schema; Spark reads {@code image} as the Hugging Face Image struct {bytes, path}. */
+    /** The {@code variant} of every row: the image at {@code vqa.image.max-side}, as ProcVQA's image tables name it. */
+    public static final String VARIANT = "full";
+
+    /**
+     * The Parquet schema; Spark reads {@code image} as the Hugging Face Image struct {bytes, path}. It is the schema
+     * Spark writes for ProcVQA's image tables, column for column, so that {@code vqa} makes their shards by copying
+     * these files' row groups ({@link io.procvlm.core.io.ParquetConcat}).
+     */
     public static final MessageType SCHEMA = Types.buildMessage()
             .required(PrimitiveTypeName.BINARY)
             .as(LogicalTypeAnnotation.stringType())
@@ -48,6 +55,9 @@ public final class FeatureImages {
             .named("episode_index")
             .required(PrimitiveTypeName.INT64)
             .named("frame_index")
+            .required(PrimitiveTypeName.BINARY)
+            .as(LogicalTypeAnnotation.stringType())
+            .named("variant")
             .required(PrimitiveTypeName.INT32)
             .named("width")
             .required(PrimitiveTypeName.INT32)
@@ -141,6 +151,47 @@ public final class FeatureImages {
      */
     public static Stored read(Path file, String key, long episode, long[] frames) {
         return new Stored(file, key, episode, frames);
+    }
+
+    /**
+     * Checks that an episode's file holds an image of each of {@code frames} (reading its frame numbers and sizes, not
+     * its JPEGs) and returns the stored size, {width, height}.
+     *
+     * @param frames the frame indices needed, increasing
+     * @throws PipelineException {@code FRAME_COUNT_MISMATCH} when a frame has no image, {@code STORAGE_IO} when the
+     *     file cannot be read
+     */
+    public static int[] check(Path file, String key, long episode, long[] frames) {
+        int[] size = null;
+        int next = 0;
+        try (ParquetRecords records = ParquetRecords.open(
+                file, SCHEMA, List.of("frame_index", "width", "height"), "episode_index", episode)) {
+            for (Group row; next < frames.length && (row = records.next()) != null; ) {
+                long frame = row.getLong("frame_index", 0);
+                if (size == null) {
+                    size = new int[] {row.getInteger("width", 0), row.getInteger("height", 0)};
+                }
+                if (frame > frames[next]) {
+                    break;
+                }
+                if (frame == frames[next]) {
+                    next++;
+                }
+            }
+        } catch (IOException e) {
+            throw new PipelineException(
+                    STORAGE_IO, "Cannot read the stored images of " + key + ": " + e.getMessage(), e);
+        }
+        if (next < frames.length) {
+            throw new PipelineException(
+                    FRAME_COUNT_MISMATCH,
+                    "The features images table has no image of " + key + " frame_index " + frames[next]
+                            + ": run the features stage again");
+        }
+        if (size == null) {
+            throw new PipelineException(FRAME_COUNT_MISMATCH, "The features images table has no image of " + key);
+        }
+        return size;
     }
 
     /** Stored images of an episode, as {@link EpisodeImages} gives decoded ones. */

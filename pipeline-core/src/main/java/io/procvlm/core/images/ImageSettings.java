@@ -18,9 +18,21 @@ public record ImageSettings(boolean enabled, int maxSide, boolean keepAspect, in
         return new ImageSettings(false, 480, true, 90);
     }
 
+    /**
+     * The table's layout: 2 since its rows carry ProcVQA's {@code variant} column, so that {@code vqa} copies their row
+     * groups into its image shards. A table of another layout reads as made with other settings: {@code vqa} decodes
+     * again, and the features stage (whose fingerprint holds this line) writes the table anew.
+     */
+    public static final int LAYOUT = 2;
+
     /** The settings as one line, recorded beside the table and compared by {@code vqa}. */
     public String describe() {
         return String.format(
-                Locale.ROOT, "max-side=%d keep-aspect=%b jpeg-quality=%d", maxSide, keepAspect, jpegQuality);
+                Locale.ROOT,
+                "max-side=%d keep-aspect=%b jpeg-quality=%d layout=%d",
+                maxSide,
+                keepAspect,
+                jpegQuality,
+                LAYOUT);
     }
 }

@@ -103,10 +103,41 @@ final class TestFeatureImages {
         assertThat(FeatureImages.indexText(settings, files, null)).doesNotContain("run-0000");
         FeatureImages.Index index =
                 FeatureImages.readIndex(new Path(directory.toUri())).orElseThrow();
-        assertThat(index.settings()).isEqualTo("max-side=480 keep-aspect=true jpeg-quality=90");
+        assertThat(index.settings()).isEqualTo("max-side=480 keep-aspect=true jpeg-quality=90 layout=2");
         assertThat(index.fileOf()).containsExactlyEntriesOf(files);
         assertThat(index.file("b/2").orElseThrow().getName()).isEqualTo("part-00001.parquet");
         assertThat(FeatureImages.readIndex(new Path(directory.resolve("none").toUri())))
                 .isEmpty();
+    }
+
+    @Test
+    void theCheckReadsSizesAndFrameNumbersAndNamesTheFirstMissingFrame() {
+        Path file = write("e", 20);
+        assertThat(FeatureImages.check(file, "demo-set/7", 7, new long[] {0, 5, 19}))
+                .containsExactly(48, 36);
+        assertThatThrownBy(() -> FeatureImages.check(file, "demo-set/7", 7, new long[] {5, 20, 21}))
+                .isInstanceOf(PipelineException.class)
+                .hasMessageContaining("frame_index 20")
+                .extracting(e -> ((PipelineException) e).errorCode().name())
+                .isEqualTo(CoreErrorCode.FRAME_COUNT_MISMATCH.name());
+        assertThatThrownBy(() -> FeatureImages.check(
+                        new Path(directory.resolve("absent.parquet").toUri()), "demo-set/7", 7, new long[] {0}))
+                .isInstanceOf(PipelineException.class)
+                .extracting(e -> ((PipelineException) e).errorCode().name())
+                .isEqualTo(CoreErrorCode.STORAGE_IO.name());
+    }
+
+    @Test
+    void everyRowIsTheFullVariantInTheSchemaOfProcVqasImageTables() throws Exception {
+        Path file = write("f", 3);
+        assertThat(io.procvlm.core.io.ParquetRecords.schema(file)).isEqualTo(FeatureImages.SCHEMA);
+        try (io.procvlm.core.io.ParquetRecords records = io.procvlm.core.io.ParquetRecords.open(
+                file, FeatureImages.SCHEMA, List.of("frame_index", "variant"), null, 0)) {
+            for (long frame = 0; frame < 3; frame++) {
+                org.apache.parquet.example.data.Group row = records.next();
+                assertThat(row.getLong("frame_index", 0)).isEqualTo(frame);
+                assertThat(row.getString("variant", 0)).isEqualTo(FeatureImages.VARIANT);
+            }
+        }
     }
 }

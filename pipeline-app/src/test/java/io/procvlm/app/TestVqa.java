@@ -107,7 +107,8 @@ final class TestVqa {
 
         // every frame a sample shows is in its split's image table, and the images decode at the stated size
         for (String split : List.of("train", "test", "ood")) {
-            Dataset<Row> images = spark.read().parquet(vqa + "/" + split + "/images");
+            Dataset<Row> images =
+                    spark.read().parquet(vqa + "/" + split + "/images").filter("variant = 'full'");
             Dataset<Row> shown = samples(spark, vqa, split)
                     .selectExpr("dataset", "episode_index", "explode(frame_indices) AS frame_index")
                     .distinct();
@@ -121,7 +122,23 @@ final class TestVqa {
                             .count())
                     .as("frames shown but not stored in %s", split)
                     .isZero();
-            assertThat(images.count()).as("each frame once").isEqualTo(shown.count());
+            // every frame of the episodes with samples in the split, each once (an episode's features file, whole)
+            Dataset<Row> episodes = samples(spark, vqa, split)
+                    .select("dataset", "episode_index")
+                    .distinct();
+            long frames = spark.read()
+                    .parquet(out.resolve("corpus").toString())
+                    .join(
+                            episodes,
+                            scala.jdk.javaapi.CollectionConverters.asScala(List.of("dataset", "episode_index"))
+                                    .toSeq())
+                    .count();
+            assertThat(images.count()).as("each frame once").isEqualTo(frames);
+            assertThat(images.select("dataset", "episode_index", "frame_index")
+                            .distinct()
+                            .count())
+                    .isEqualTo(frames);
+            assertThat(frames).isGreaterThanOrEqualTo(shown.count());
             for (Row image : images.limit(12).collectAsList()) {
                 byte[] jpeg = image.getStruct(image.fieldIndex("image")).getAs("bytes");
                 try (BytePointer pointer = new BytePointer(jpeg);
@@ -530,6 +547,8 @@ final class TestVqa {
                 JSON.readTree(decodedRoot.resolve("_manifest.json").toFile()).at("/stages/vqa/counters");
         assertThat(fallback.get("episodes-decoded").asLong()).isEqualTo(3);
         assertThat(fallback.get("episodes-images-stored").asLong()).isZero();
+        // Byte-identical, image shards included: a decoded episode's full rows are written as the features stage
+        // writes them, and the shards are concatenated from those files the same way.
         Map<String, byte[]> fromStored = files(root.resolve("vqa"));
         Map<String, byte[]> fromDecode = files(decodedRoot.resolve("vqa"));
         assertThat(fromDecode.keySet()).isEqualTo(fromStored.keySet());
@@ -538,6 +557,7 @@ final class TestVqa {
                         .toList())
                 .as("files that differ between stored and decoded images")
                 .isEmpty();
+        assertThat(imageRows(decodedRoot)).isEqualTo(imageRows(root)).isNotEmpty();
 
         // Every unit reused: the images table is kept as it is; features.images=false removes it.
         Map<String, byte[]> images = files(root.resolve("images"));
@@ -596,6 +616,22 @@ final class TestVqa {
                         .filter("episode_index = 1")
                         .count())
                 .isZero();
+    }
+
+    /** Every image row of every split as text (its key, variant, size, path and a digest of its JPEG), sorted. */
+    private static List<String> imageRows(Path root) {
+        List<String> rows = new ArrayList<>();
+        for (Row row : SharedSpark.get()
+                .read()
+                .parquet(root.resolve("vqa") + "/*/images")
+                .collectAsList()) {
+            Row image = row.getStruct(row.fieldIndex("image"));
+            rows.add(row.getString(0) + "/" + row.getLong(1) + "/" + row.getLong(2) + " " + row.getString(3) + " "
+                    + row.getInt(4) + "x" + row.getInt(5) + " " + image.getString(1) + " "
+                    + java.util.Arrays.hashCode(image.<byte[]>getAs("bytes")));
+        }
+        rows.sort(null);
+        return rows;
     }
 
     private static Map<String, byte[]> files(Path root) throws IOException {

@@ -6,6 +6,7 @@ import io.procvlm.core.error.CoreErrorCode;
 import io.procvlm.core.error.InternalFailures;
 import io.procvlm.core.error.PipelineException;
 import io.procvlm.core.images.FeatureImages;
+import io.procvlm.core.images.ImageFileWriter;
 import io.procvlm.core.images.ImageSettings;
 import io.procvlm.core.io.HadoopConf;
 import io.procvlm.core.io.Locations;
@@ -94,6 +95,8 @@ import scala.Tuple2;
 public final class VqaStage {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(VqaStage.class);
     public static final String NAME = "vqa";
+    private static final java.util.regex.Pattern PART_NUMBER =
+            java.util.regex.Pattern.compile("part-(\\d+)\\..*parquet");
     public static final String IMAGES = "images";
     /** Arrow IPC copies of the sample shards live in their own tree, so Parquet folders hold only Parquet. */
     public static final String ARROW = "arrow";
@@ -265,20 +268,39 @@ public final class VqaStage {
             org.apache.spark.util.LongAccumulator storedEpisodes = context.sc().longAccumulator("vqa-stored-episodes");
             ImageSources sources = new ImageSources(storedFileOf, decodedEpisodes, storedEpisodes);
             Broadcast<Map<String, Integer>> imageBucketOf = context.broadcast(imageBucket);
+            // Episodes decoded here get a file of their full rows as the features stage writes one, so that a shard
+            // is the same bytes whichever way its images came.
+            String decodedRoot = new Path(staging, "_decoded").toString();
             JavaRDD<Row> imageRows = planned.filter(p -> p.problem() == null && p.frames().length > 0)
                     .mapToPair(p -> new Tuple2<>(imageBucketOf.value().get(p.key()), p))
                     .partitionBy(new ExactPartitioner(Math.max(1, imageFolder.size())))
                     .values()
-                    .mapPartitions(plans -> images(plans, config, toleranceFrames, decoderThreads, failures, sources));
+                    .mapPartitions(plans ->
+                            images(plans, config, toleranceFrames, decoderThreads, failures, sources, decodedRoot));
             Dataset<Row> imageTable = spark.createDataFrame(imageRows, IMAGE_SCHEMA)
                     .sortWithinPartitions("dataset", "episode_index", "frame_index", "variant");
-            Map<String, Long> imageBytes = new TreeMap<>();
-            writeShards(imageTable, staging, "_images", imageFolder, imageBytes);
+            Path ownImageRows = new Path(staging, "_images");
+            TableCommitter.writeParts(imageTable, ownImageRows);
             Map<String, Problem> failed = new TreeMap<>();
             for (String failure : failures.value()) {
                 String[] parts = failure.split("\t", 3);
                 failed.putIfAbsent(parts[0], Problem.error(parts[1], parts[2]));
             }
+            Map<String, Long> imageBytes = new TreeMap<>();
+            ImageShards.write(
+                    context,
+                    staging,
+                    imageShards(
+                            summaries,
+                            imageBucket,
+                            imageFolder,
+                            storedFiles,
+                            decodedRoot,
+                            failed.keySet(),
+                            ownImageRows),
+                    imageBytes);
+            deleteFolder(ownImageRows);
+            deleteFolder(new Path(decodedRoot));
             if (!failed.isEmpty()) {
                 dropImagesOf(spark, staging, imageFolder, failed.keySet(), imageBytes);
             }
@@ -473,13 +495,16 @@ public final class VqaStage {
         try {
             String split = null;
             List<VqaSample> samples = new ArrayList<>();
-            TreeMap<Long, Double> shown = new TreeMap<>();
+            // The image tables hold every frame of an episode that has samples (its file in the features images table
+            // is
+            // copied whole), so that is what a decode makes too; an episode without samples gets no images.
+            TreeMap<Long, Double> every = new TreeMap<>();
+            boolean anyShown = false;
             int spans = 0;
             for (Map.Entry<Integer, List<Row>> segment : bySegment.entrySet()) {
                 List<Row> segmentRows = segment.getValue();
                 segmentRows.sort(Comparator.comparingLong(row -> row.getLong(3)));
                 List<CorpusFrame> frames = new ArrayList<>(segmentRows.size());
-                Map<Long, Double> timestamps = new HashMap<>();
                 for (Row row : segmentRows) {
                     frames.add(new CorpusFrame(
                             row.getLong(3),
@@ -488,7 +513,7 @@ public final class VqaStage {
                             row.getDouble(7),
                             row.getList(8),
                             row.getBoolean(9)));
-                    timestamps.put(row.getLong(3), row.getDouble(4));
+                    every.put(row.getLong(3), row.getDouble(4));
                 }
                 EpisodeCorpus corpus = new EpisodeCorpus(
                         dataset, episode, segment.getKey(), segmentRows.get(0).getString(5), frames);
@@ -513,15 +538,14 @@ public final class VqaStage {
                                     sample.progress(),
                                     sample.anchorFrame());
                     samples.add(placed);
-                    for (long frame : placed.frames()) {
-                        shown.put(frame, timestamps.get(frame));
-                    }
+                    anyShown |= !placed.frames().isEmpty();
                 }
             }
-            long[] frames = new long[shown.size()];
-            double[] timestamps = new double[shown.size()];
+            TreeMap<Long, Double> stored = anyShown ? every : new TreeMap<>();
+            long[] frames = new long[stored.size()];
+            double[] timestamps = new double[stored.size()];
             int i = 0;
-            for (Map.Entry<Long, Double> entry : shown.entrySet()) {
+            for (Map.Entry<Long, Double> entry : stored.entrySet()) {
                 frames[i] = entry.getKey();
                 timestamps[i++] = entry.getValue();
             }
@@ -600,10 +624,85 @@ public final class VqaStage {
     }
 
     /**
-     * The images of a partition's episodes, one episode at a time, streaming: read from the features images table or
-     * decoded and encoded ({@link ImageSources}). Once the first frame
-     * of an episode gives the stored size, the samples above {@code vqa.context.long-max} tokens are known
-     * ({@link Placement}): each frame they show is also stored once at the down-sized variant.
+     * Each image shard's parts, in bucket order: the full-row files of its episodes that did not fail, in (dataset,
+     * episode) order (from the features images table, or written by the decode under {@code decodedRoot}), then the
+     * rows this stage wrote for it into {@code ownRows} (Spark's part number is the bucket).
+     */
+    private static List<ImageShards.Shard> imageShards(
+            List<Summary> summaries,
+            Map<String, Integer> bucketOf,
+            Map<Integer, String> folderOf,
+            Map<String, String> storedFiles,
+            String decodedRoot,
+            java.util.Set<String> failedKeys,
+            Path ownRows) {
+        Map<Integer, String> ownFiles = new HashMap<>();
+        Map<String, String> fullFiles = new HashMap<>();
+        try {
+            FileSystem fileSystem = ownRows.getFileSystem(HadoopConf.get());
+            for (Summary summary : summaries) {
+                if (!bucketOf.containsKey(summary.key()) || failedKeys.contains(summary.key())) {
+                    continue;
+                }
+                String stored = storedFiles.get(summary.key());
+                Path decoded = FeatureImages.batchFile(decodedRoot, summary.dataset(), summary.episode());
+                if (stored != null) {
+                    fullFiles.put(summary.key(), stored);
+                } else if (fileSystem.exists(decoded)) {
+                    fullFiles.put(summary.key(), decoded.toString());
+                }
+            }
+            if (fileSystem.exists(ownRows)) {
+                for (FileStatus status : fileSystem.listStatus(ownRows)) {
+                    java.util.regex.Matcher part =
+                            PART_NUMBER.matcher(status.getPath().getName());
+                    if (part.matches()) {
+                        ownFiles.put(
+                                Integer.parseInt(part.group(1)),
+                                status.getPath().toString());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new PipelineException(CoreErrorCode.STORAGE_IO, "Cannot list " + ownRows + ": " + e.getMessage(), e);
+        }
+        Map<Integer, List<Summary>> episodesOf = new TreeMap<>();
+        for (Summary summary : summaries) {
+            Integer bucket = bucketOf.get(summary.key());
+            if (bucket != null && fullFiles.containsKey(summary.key())) {
+                episodesOf.computeIfAbsent(bucket, b -> new ArrayList<>()).add(summary);
+            }
+        }
+        List<ImageShards.Shard> shards = new ArrayList<>();
+        for (Map.Entry<Integer, String> entry : folderOf.entrySet()) {
+            List<Summary> episodes = new ArrayList<>(episodesOf.getOrDefault(entry.getKey(), List.of()));
+            episodes.sort(Comparator.comparing(Summary::dataset).thenComparingLong(Summary::episode));
+            shards.add(new ImageShards.Shard(
+                    entry.getKey(),
+                    entry.getValue(),
+                    episodes.stream().map(e -> fullFiles.get(e.key())).toList(),
+                    ownFiles.get(entry.getKey())));
+        }
+        return shards;
+    }
+
+    private static void deleteFolder(Path folder) {
+        try {
+            folder.getFileSystem(HadoopConf.get()).delete(folder, true);
+        } catch (IOException e) {
+            throw new PipelineException(CoreErrorCode.STORAGE_IO, "Cannot delete " + folder + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The image rows a partition's episodes need beside their files in the features images table, one episode at a
+     * time, streaming. An episode with such a file ({@link ImageSources}) gives only its down-sized variant rows: its
+     * {@code full} rows are that file, copied into the shard whole ({@link ImageShards}); the file is checked to hold
+     * every frame the samples show. An episode without one is decoded, and its full rows are written to a file of its own
+     * under {@code decodedRoot} by the features stage's writer ({@link ImageFileWriter}), which the shard copies the same
+     * way: the shards' bytes do not depend on where the images came from. Once an episode's
+     * stored size is known, the samples above {@code vqa.context.long-max} tokens are known ({@link Placement}): each
+     * frame they show is also stored once at the down-sized variant.
      */
     private static Iterator<Row> images(
             Iterator<Planned> plans,
@@ -611,10 +710,12 @@ public final class VqaStage {
             double toleranceFrames,
             int threads,
             CollectionAccumulator<String> failures,
-            ImageSources sources) {
+            ImageSources sources,
+            String decodedRoot) {
         return new Iterator<>() {
             private Planned current;
             private ImageStream episode;
+            private ImageFileWriter fullRows;
             private java.util.Set<Long> variantFrames;
             private FrameImages variantEncoder;
             private final java.util.ArrayDeque<Row> pending = new java.util.ArrayDeque<>();
@@ -629,16 +730,47 @@ public final class VqaStage {
                         current = plans.next();
                         variantFrames = null;
                         try {
-                            episode = sources.open(current, config, toleranceFrames, threads);
+                            String stored = sources.storedFile(current);
+                            if (stored != null) {
+                                int[] size = FeatureImages.check(
+                                        new Path(stored), current.key(), current.episode(), current.frames());
+                                variantFrames = variantFrames(current, size[0], size[1], config);
+                                if (variantFrames.isEmpty()) {
+                                    continue;
+                                }
+                                episode = FeatureImages.read(
+                                        new Path(stored),
+                                        current.key(),
+                                        current.episode(),
+                                        variantFrames.stream()
+                                                .mapToLong(Long::longValue)
+                                                .sorted()
+                                                .toArray());
+                            } else {
+                                episode = sources.decode(current, config, toleranceFrames, threads);
+                                fullRows = new ImageFileWriter(
+                                        FeatureImages.batchFile(decodedRoot, current.dataset(), current.episode()),
+                                        current.dataset(),
+                                        current.episode());
+                            }
                             TaskContext task = TaskContext.get();
                             ImageStream opened = episode;
+                            ImageFileWriter openedFile = fullRows;
                             if (task != null) {
                                 task.addTaskCompletionListener(
-                                        (org.apache.spark.util.TaskCompletionListener) context -> opened.close());
+                                        (org.apache.spark.util.TaskCompletionListener) context -> {
+                                            opened.close();
+                                            if (openedFile != null) {
+                                                openedFile.close();
+                                            }
+                                        });
                             }
                         } catch (PipelineException e) {
                             failures.add(current.key() + "\t" + e.errorCode().name() + "\t" + e.getMessage());
-                            episode = null;
+                            if (episode != null) {
+                                episode.close();
+                                episode = null;
+                            }
                             continue;
                         }
                     }
@@ -650,7 +782,9 @@ public final class VqaStage {
                             if (variantFrames == null) {
                                 variantFrames = variantFrames(current, width, height, config);
                             }
-                            pending.add(row(image.frameIndex(), Placement.FULL, image.jpeg()));
+                            if (fullRows != null) {
+                                fullRows.add(image.frameIndex(), image.jpeg());
+                            }
                             if (variantFrames.contains(image.frameIndex())) {
                                 pending.add(row(
                                         image.frameIndex(),
@@ -660,11 +794,22 @@ public final class VqaStage {
                         } else {
                             episode.close();
                             episode = null;
+                            if (fullRows != null) {
+                                ImageFileWriter file = fullRows;
+                                fullRows = null;
+                                file.commit();
+                            }
                         }
                     } catch (PipelineException e) {
                         failures.add(current.key() + "\t" + e.errorCode().name() + "\t" + e.getMessage());
-                        episode.close();
-                        episode = null;
+                        if (episode != null) {
+                            episode.close();
+                            episode = null;
+                        }
+                        if (fullRows != null) {
+                            fullRows.close();
+                            fullRows = null;
+                        }
                     }
                 }
                 return true;
@@ -699,7 +844,9 @@ public final class VqaStage {
                                 encoded, org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR)) {
                     if (decoded.empty() || decoded.cols() != width || decoded.rows() != height) {
                         throw new PipelineException(
-                                CoreErrorCode.INTERNAL, "Cannot decode a stored JPEG again to down-size it");
+                                CoreErrorCode.IMAGE_UNDECODABLE,
+                                "Cannot decode the stored JPEG of " + current.key() + " to down-size it: the file"
+                                        + " in the features images table is damaged; run the features stage again");
                     }
                     return variantEncoder.encode(decoded);
                 }
@@ -724,12 +871,17 @@ public final class VqaStage {
             org.apache.spark.util.LongAccumulator decoded,
             org.apache.spark.util.LongAccumulator stored)
             implements Serializable {
-        ImageStream open(Planned plan, VqaConfig config, double toleranceFrames, int threads) {
+        /** The episode's file in the features images table (counted), or null when it has none. */
+        String storedFile(Planned plan) {
             String file = storedFileOf.value().get(plan.key());
             if (file != null) {
                 stored.add(1);
-                return FeatureImages.read(new Path(file), plan.key(), plan.episode(), plan.frames());
             }
+            return file;
+        }
+
+        /** Decodes the episode's video again for the frames its samples show (counted). */
+        ImageStream decode(Planned plan, VqaConfig config, double toleranceFrames, int threads) {
             decoded.add(1);
             return new EpisodeImages(
                     plan.ref(),

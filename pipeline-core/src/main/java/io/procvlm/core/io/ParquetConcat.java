@@ -52,6 +52,9 @@ public final class ParquetConcat {
                             throw new IOException(source + " has the schema " + found + ", not " + schema);
                         }
                         reader.appendTo(writer);
+                    } catch (RuntimeException e) {
+                        // parquet-java's way of saying a file is damaged (cut short, no magic number)
+                        throw new IOException(source + " is not a readable Parquet file: " + e.getMessage(), e);
                     }
                 }
                 writer.end(Map.of());

@@ -37,9 +37,12 @@ public final class ParquetRecords implements Closeable {
     private final ParquetReader<Group> reader;
     private final MessageType projection;
 
-    private ParquetRecords(ParquetReader<Group> reader, MessageType projection) {
+    private final Path file;
+
+    private ParquetRecords(ParquetReader<Group> reader, MessageType projection, Path file) {
         this.reader = reader;
         this.projection = projection;
+        this.file = file;
     }
 
     /** The file's full schema (reads the footer only). */
@@ -63,9 +66,13 @@ public final class ParquetRecords implements Closeable {
      */
     private static ParquetFileReader openFooter(Path file) throws IOException {
         Configuration conf = HadoopConf.get();
-        return ParquetFileReader.open(
-                HadoopInputFile.fromPath(file, conf),
-                HadoopReadOptions.builder(conf, file).build());
+        try {
+            return ParquetFileReader.open(
+                    HadoopInputFile.fromPath(file, conf),
+                    HadoopReadOptions.builder(conf, file).build());
+        } catch (RuntimeException e) {
+            throw unreadable(file, e);
+        }
     }
 
     /**
@@ -96,7 +103,24 @@ public final class ParquetRecords implements Closeable {
             builder =
                     builder.withFilter(FilterCompat.get(FilterApi.eq(FilterApi.longColumn(equalsColumn), equalsValue)));
         }
-        return new ParquetRecords(builder.build(), projection);
+        try {
+            return new ParquetRecords(builder.build(), projection, file);
+        } catch (RuntimeException e) {
+            throw unreadable(file, e);
+        }
+    }
+
+    /**
+     * parquet-java reports a damaged file (cut short, no magic number, a page that does not decode) with unchecked
+     * exceptions; callers handle an unreadable file as the {@link IOException} it is.
+     */
+    private static IOException unreadable(Path file, RuntimeException e) {
+        String detail = String.valueOf(e.getMessage());
+        return new IOException(
+                detail.contains(file.toString())
+                        ? "Not a readable Parquet file: " + detail
+                        : file + " is not a readable Parquet file: " + detail,
+                e);
     }
 
     public MessageType projection() {
@@ -105,7 +129,11 @@ public final class ParquetRecords implements Closeable {
 
     /** The next row, or {@code null} at the end. */
     public Group next() throws IOException {
-        return reader.read();
+        try {
+            return reader.read();
+        } catch (RuntimeException e) {
+            throw unreadable(file, e);
+        }
     }
 
     @Override

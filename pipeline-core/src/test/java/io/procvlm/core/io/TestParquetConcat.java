@@ -99,6 +99,37 @@ final class TestParquetConcat {
     }
 
     @Test
+    void aDamagedFileIsAnIOExceptionForEveryReaderAndLeavesNothing() throws Exception {
+        Path whole = episode("a", 1, 300);
+        java.nio.file.Path local = java.nio.file.Path.of(whole.toUri());
+        byte[] bytes = Files.readAllBytes(local);
+        // cut short (no footer), and a footer whose length points outside the file
+        Path cut = new Path(directory.resolve("cut.parquet").toUri());
+        Files.write(java.nio.file.Path.of(cut.toUri()), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        byte[] badFooter = bytes.clone();
+        badFooter[badFooter.length - 8] = (byte) 0xff;
+        badFooter[badFooter.length - 7] = (byte) 0xff;
+        Path lying = new Path(directory.resolve("lying.parquet").toUri());
+        Files.write(java.nio.file.Path.of(lying.toUri()), badFooter);
+        for (Path damaged : List.of(cut, lying)) {
+            assertThatThrownBy(() -> rows(damaged))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining(damaged.getName());
+            assertThatThrownBy(() -> ParquetRecords.rowCount(damaged))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("readable Parquet file");
+            Path target =
+                    new Path(directory.resolve("damaged/" + damaged.getName()).toUri());
+            assertThatThrownBy(() -> ParquetConcat.concat(List.of(whole, damaged), target, FeatureImages.SCHEMA))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining(damaged.getName());
+            try (var listing = Files.list(directory.resolve("damaged"))) {
+                assertThat(listing).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void noSourcesMakeAFileWithNoRows() throws Exception {
         Path target = new Path(directory.resolve("empty.parquet").toUri());
         ParquetConcat.concat(List.of(), target, FeatureImages.SCHEMA);

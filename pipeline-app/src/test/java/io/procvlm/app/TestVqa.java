@@ -559,6 +559,28 @@ final class TestVqa {
                 .isEmpty();
         assertThat(imageRows(decodedRoot)).isEqualTo(imageRows(root)).isNotEmpty();
 
+        // A damaged file in the features images table (cut short) loses nothing: that episode is decoded instead,
+        // and the output is the same bytes.
+        Path damagedRoot = directory.resolve("moved-damaged");
+        copyTree(root, damagedRoot, List.of("episodes", "frames", "segments", "corpus", "images"));
+        Path damagedFile = damagedRoot.resolve("images/part-00001.parquet");
+        byte[] whole = Files.readAllBytes(damagedFile);
+        Files.write(damagedFile, java.util.Arrays.copyOf(whole, whole.length / 2));
+        Cli.Result damaged = vqa(damagedRoot);
+        assertThat(damaged.exitCode()).as(damaged.out() + damaged.err()).isZero();
+        JsonNode recovered =
+                JSON.readTree(damagedRoot.resolve("_manifest.json").toFile()).at("/stages/vqa/counters");
+        assertThat(recovered.get("episodes-images-unreadable").asLong()).isEqualTo(1);
+        assertThat(recovered.get("episodes-decoded").asLong()).isEqualTo(1);
+        assertThat(recovered.get("episodes-images-stored").asLong()).isEqualTo(2);
+        Map<String, byte[]> fromDamaged = files(damagedRoot.resolve("vqa"));
+        assertThat(fromDamaged.keySet()).isEqualTo(fromStored.keySet());
+        assertThat(fromStored.keySet().stream()
+                        .filter(name -> !java.util.Arrays.equals(fromStored.get(name), fromDamaged.get(name)))
+                        .toList())
+                .as("files that differ after a damaged stored file")
+                .isEmpty();
+
         // Every unit reused: the images table is kept as it is; features.images=false removes it.
         Map<String, byte[]> images = files(root.resolve("images"));
         java.nio.file.attribute.FileTime written = Files.getLastModifiedTime(root.resolve("images/part-00000.parquet"));

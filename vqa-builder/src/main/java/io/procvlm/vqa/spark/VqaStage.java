@@ -266,7 +266,9 @@ public final class VqaStage {
             org.apache.spark.util.LongAccumulator decodedEpisodes =
                     context.sc().longAccumulator("vqa-decoded-episodes");
             org.apache.spark.util.LongAccumulator storedEpisodes = context.sc().longAccumulator("vqa-stored-episodes");
-            ImageSources sources = new ImageSources(storedFileOf, decodedEpisodes, storedEpisodes);
+            org.apache.spark.util.LongAccumulator unreadableEpisodes =
+                    context.sc().longAccumulator("vqa-unreadable-stored-episodes");
+            ImageSources sources = new ImageSources(storedFileOf, decodedEpisodes, storedEpisodes, unreadableEpisodes);
             Broadcast<Map<String, Integer>> imageBucketOf = context.broadcast(imageBucket);
             // Episodes decoded here get a file of their full rows as the features stage writes one, so that a shard
             // is the same bytes whichever way its images came.
@@ -444,6 +446,8 @@ public final class VqaStage {
             // Where the images came from: the features images table, or a decode of the video (the fallback).
             counters.put("episodes-images-stored", storedEpisodes.value());
             counters.put("episodes-decoded", decodedEpisodes.value());
+            // of which decoded because their file in the features images table could not be read
+            counters.put("episodes-images-unreadable", unreadableEpisodes.value());
             stats.bySplitAndFamily()
                     .forEach((split, byFamily) ->
                             byFamily.forEach((family, count) -> counters.put(split + "." + family, count)));
@@ -640,16 +644,25 @@ public final class VqaStage {
         Map<String, String> fullFiles = new HashMap<>();
         try {
             FileSystem fileSystem = ownRows.getFileSystem(HadoopConf.get());
+            // one listing, not a probe per episode (an object store answers each in tens of ms)
+            java.util.Set<Path> decodedFiles = new java.util.HashSet<>();
+            Path decodedFolder = FeatureImages.batchFile(decodedRoot, "d", 0).getParent();
+            if (fileSystem.exists(decodedFolder)) {
+                for (FileStatus status : fileSystem.listStatus(decodedFolder)) {
+                    decodedFiles.add(Path.getPathWithoutSchemeAndAuthority(status.getPath()));
+                }
+            }
             for (Summary summary : summaries) {
                 if (!bucketOf.containsKey(summary.key()) || failedKeys.contains(summary.key())) {
                     continue;
                 }
                 String stored = storedFiles.get(summary.key());
                 Path decoded = FeatureImages.batchFile(decodedRoot, summary.dataset(), summary.episode());
-                if (stored != null) {
-                    fullFiles.put(summary.key(), stored);
-                } else if (fileSystem.exists(decoded)) {
+                // decoded here when it had no usable stored file (a stored file that could not be read included)
+                if (decodedFiles.contains(Path.getPathWithoutSchemeAndAuthority(decoded))) {
                     fullFiles.put(summary.key(), decoded.toString());
+                } else if (stored != null) {
+                    fullFiles.put(summary.key(), stored);
                 }
             }
             if (fileSystem.exists(ownRows)) {
@@ -731,9 +744,8 @@ public final class VqaStage {
                         variantFrames = null;
                         try {
                             String stored = sources.storedFile(current);
-                            if (stored != null) {
-                                int[] size = FeatureImages.check(
-                                        new Path(stored), current.key(), current.episode(), current.frames());
+                            int[] size = stored == null ? null : sources.check(stored, current);
+                            if (size != null) {
                                 variantFrames = variantFrames(current, size[0], size[1], config);
                                 if (variantFrames.isEmpty()) {
                                     continue;
@@ -869,15 +881,34 @@ public final class VqaStage {
     record ImageSources(
             Broadcast<Map<String, String>> storedFileOf,
             org.apache.spark.util.LongAccumulator decoded,
-            org.apache.spark.util.LongAccumulator stored)
+            org.apache.spark.util.LongAccumulator stored,
+            org.apache.spark.util.LongAccumulator unreadable)
             implements Serializable {
-        /** The episode's file in the features images table (counted), or null when it has none. */
+        /** The episode's file in the features images table, or null when it has none. */
         String storedFile(Planned plan) {
-            String file = storedFileOf.value().get(plan.key());
-            if (file != null) {
+            return storedFileOf.value().get(plan.key());
+        }
+
+        /**
+         * Checks that the episode's stored file holds every frame it needs and returns the stored size (counted as
+         * stored), or null when the file cannot be read or lacks a frame: the episode is then decoded instead
+         * ({@link #decode}), which loses nothing, and counted as unreadable.
+         */
+        int[] check(String file, Planned plan) {
+            try {
+                int[] size = FeatureImages.check(new Path(file), plan.key(), plan.episode(), plan.frames());
                 stored.add(1);
+                return size;
+            } catch (PipelineException e) {
+                LOG.warn(
+                        "{}: its file in the features images table cannot be used ({}: {}); decoding its video"
+                                + " instead",
+                        plan.key(),
+                        e.errorCode(),
+                        e.getMessage());
+                unreadable.add(1);
+                return null;
             }
-            return file;
         }
 
         /** Decodes the episode's video again for the frames its samples show (counted). */

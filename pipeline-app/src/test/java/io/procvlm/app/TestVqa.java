@@ -232,10 +232,9 @@ final class TestVqa {
         Map<String, byte[]> first = files(out.resolve("vqa"));
         Map<String, byte[]> second = files(copy.resolve("vqa"));
         assertThat(second.keySet()).isEqualTo(first.keySet());
-        List<String> differing = first.keySet().stream()
-                .filter(name -> !java.util.Arrays.equals(first.get(name), second.get(name)))
-                .toList();
-        assertThat(differing).as("files that differ between two runs").isEmpty();
+        assertThat(differing(first, second))
+                .as("files that differ between two runs")
+                .isEmpty();
 
         Cli.Result reseeded = vqa(copy, "--set", "run.seed=7");
         assertThat(reseeded.exitCode()).as(reseeded.err()).isZero();
@@ -552,9 +551,7 @@ final class TestVqa {
         Map<String, byte[]> fromStored = files(root.resolve("vqa"));
         Map<String, byte[]> fromDecode = files(decodedRoot.resolve("vqa"));
         assertThat(fromDecode.keySet()).isEqualTo(fromStored.keySet());
-        assertThat(fromStored.keySet().stream()
-                        .filter(name -> !java.util.Arrays.equals(fromStored.get(name), fromDecode.get(name)))
-                        .toList())
+        assertThat(differing(fromStored, fromDecode))
                 .as("files that differ between stored and decoded images")
                 .isEmpty();
         assertThat(imageRows(decodedRoot)).isEqualTo(imageRows(root)).isNotEmpty();
@@ -575,9 +572,7 @@ final class TestVqa {
         assertThat(recovered.get("episodes-images-stored").asLong()).isEqualTo(2);
         Map<String, byte[]> fromDamaged = files(damagedRoot.resolve("vqa"));
         assertThat(fromDamaged.keySet()).isEqualTo(fromStored.keySet());
-        assertThat(fromStored.keySet().stream()
-                        .filter(name -> !java.util.Arrays.equals(fromStored.get(name), fromDamaged.get(name)))
-                        .toList())
+        assertThat(differing(fromStored, fromDamaged))
                 .as("files that differ after a damaged stored file")
                 .isEmpty();
 
@@ -654,6 +649,13 @@ final class TestVqa {
         }
         rows.sort(null);
         return rows;
+    }
+
+    /** The names whose bytes differ between two {@link #files} maps of the same names. */
+    private static List<String> differing(Map<String, byte[]> first, Map<String, byte[]> second) {
+        return first.keySet().stream()
+                .filter(name -> !java.util.Arrays.equals(first.get(name), second.get(name)))
+                .toList();
     }
 
     private static Map<String, byte[]> files(Path root) throws IOException {

@@ -65,6 +65,12 @@ public final class ColumnValues {
                     }
                     rows += fileRows;
                     withValue += counted ? fileValues : countByReading(status.getPath(), schema, column);
+                } catch (RuntimeException e) {
+                    if (e instanceof PipelineException) {
+                        throw e;
+                    }
+                    // parquet-java's way of saying a file is damaged (cut short, no magic number)
+                    throw new IOException(status.getPath() + " is not a readable Parquet file: " + e.getMessage(), e);
                 }
             }
             return new Fill(rows, withValue);

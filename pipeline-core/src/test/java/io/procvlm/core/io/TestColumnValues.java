@@ -38,6 +38,22 @@ final class TestColumnValues {
                 .isFalse();
     }
 
+    @Test
+    void aDamagedFileIsAStorageErrorNamingIt() throws Exception {
+        Path table = Files.createDirectories(directory.resolve("damaged"));
+        MessageType schema =
+                ParquetFiles.schema(List.of(ParquetFiles.int64("frame_index"), ParquetFiles.int64("phash")));
+        Path file = table.resolve("part-00000.zstd.parquet");
+        write(file, schema, 40, true);
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ColumnValues.of(table.toString(), "phash"))
+                .isInstanceOfSatisfying(
+                        io.procvlm.core.error.PipelineException.class,
+                        e -> assertThat(e.errorCode().name()).isEqualTo("STORAGE_IO"))
+                .hasMessageContaining("part-00000.zstd.parquet");
+    }
+
     private static void write(Path file, MessageType schema, int rows, boolean withHash) {
         SimpleGroupFactory factory = ParquetFiles.factory(schema);
         List<Group> groups = new ArrayList<>();

@@ -48,6 +48,8 @@ public final class AgiBotReader implements DatasetReader {
     public static final String HEAD_CAMERA = "head_color";
     /** AgiBot World records at 30 Hz; used when the first episode has no usable {@code timestamp}. */
     static final double DEFAULT_FPS = 30.0;
+    /** How many episodes' proprio files the scan opens, at most, to learn the state layout and rate. */
+    static final int LAYOUT_TRIES = 8;
 
     static final List<String> STATE_PARTS = List.of("state/joint/position", "state/effector/position");
     static final List<String> ACTION_PARTS = List.of("action/joint/position", "action/effector/position");
@@ -160,18 +162,29 @@ public final class AgiBotReader implements DatasetReader {
             break;
         }
         CameraChoice camera = CameraSelector.choose(id, cameras, explicitCamera, rules);
-        Raw first = raws.values().iterator().next();
+        // The state layout and rate: from the first episode whose proprio file reads, in episode order (a damaged or
+        // missing file of one episode must not give every other episode the default rate and no state). At most
+        // LAYOUT_TRIES files are opened.
         double fps = DEFAULT_FPS;
         FrameColumns columns = FrameColumns.none();
-        String firstH5 = h5Path(first.task(), first.episode());
-        if (files.exists(firstH5)) {
-            try (HdfFile hdf = new HdfFile(files.localFile(firstH5).toPath())) {
+        int tries = 0;
+        for (Raw raw : raws.values()) {
+            String h5 = h5Path(raw.task(), raw.episode());
+            if (tries >= LAYOUT_TRIES) {
+                break;
+            }
+            if (!files.exists(h5)) {
+                continue;
+            }
+            tries++;
+            try (HdfFile hdf = new HdfFile(files.localFile(h5).toPath())) {
                 fps = fps(hdf).orElse(DEFAULT_FPS);
                 columns = columns(hdf);
+                break;
             } catch (RuntimeException e) {
                 problems.add(Problem.warning(
                         "METADATA_UNREADABLE",
-                        "Cannot read " + firstH5 + " to learn the state layout and rate: " + e.getMessage()));
+                        "Cannot read " + h5 + " to learn the state layout and rate: " + e.getMessage()));
             }
         }
         List<EpisodeRef> episodes = new ArrayList<>();

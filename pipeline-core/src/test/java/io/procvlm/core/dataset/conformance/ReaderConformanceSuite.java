@@ -224,6 +224,104 @@ public abstract class ReaderConformanceSuite {
         assertThat(outcomes).isEqualTo(new TreeMap<>(malformedOutcomes()));
     }
 
+    /**
+     * Real copies come cut short (an interrupted download or sync). Each file of the good sample in turn cut to half its
+     * length and to nothing: the scan fails the dataset with a reason or lists episodes, and every episode's inspection,
+     * native labels and feature extraction give reasons. Nothing is {@code INTERNAL} and no unchecked exception
+     * escapes, and when the file names exactly one episode (a number in its path equal to that episode's index and to no
+     * other's) the other episodes pass as before: one damaged episode costs no other. (Of many same-kind files, such
+     * as an image sequence's frames, the first three stand for the rest.)
+     */
+    @Test
+    void everyFileCutShortGivesReasonsNeverInternal(@org.junit.jupiter.api.io.TempDir Path work) throws Exception {
+        List<Path> files = new ArrayList<>();
+        Map<String, Integer> perKind = new TreeMap<>();
+        try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(dataset())) {
+            for (Path file :
+                    walk.filter(java.nio.file.Files::isRegularFile).sorted().toList()) {
+                String name = file.getFileName().toString();
+                String kind = name.contains(".") ? name.substring(name.lastIndexOf('.')) : name;
+                if (perKind.merge(kind, 1, Integer::sum) <= 3 || !kind.matches("\\.(jpg|jpeg|png)")) {
+                    files.add(dataset().relativize(file));
+                }
+            }
+        }
+        EpisodeInspector inspector = new EpisodeInspector(InspectionConfig.defaults());
+        io.procvlm.core.episode.EpisodeFeatureExtractor extractor = new io.procvlm.core.episode.EpisodeFeatureExtractor(
+                InspectionConfig.defaults(), io.procvlm.core.features.FeaturesConfig.defaults());
+        int trial = 0;
+        List<String> internal = new ArrayList<>();
+        for (Path file : files) {
+            for (double fraction : new double[] {0.5, 0.0}) {
+                Path copy = work.resolve("cut-" + trial++);
+                copyTree(dataset(), copy);
+                io.procvlm.core.testing.DatasetSurgery.truncate(copy.resolve(file.toString()), fraction);
+                String what = file + " cut to " + fraction;
+                DatasetScan scan;
+                try {
+                    scan = scan(copy);
+                } catch (io.procvlm.core.error.PipelineException e) {
+                    if (e.errorCode().name().equals("INTERNAL")) {
+                        internal.add(what + ": scan: " + e.getMessage());
+                    }
+                    continue;
+                } catch (RuntimeException e) {
+                    internal.add(what + ": scan threw " + e);
+                    continue;
+                }
+                DatasetFiles datasetFiles = DatasetFiles.at(scan.root());
+                java.util.Set<Long> named = new java.util.TreeSet<>();
+                java.util.regex.Matcher number =
+                        java.util.regex.Pattern.compile("\\d+").matcher(file.toString());
+                while (number.find()) {
+                    String digits = number.group();
+                    for (EpisodeRef ref : scan.episodes()) {
+                        if (digits.length() < 19 && Long.parseLong(digits) == ref.episodeIndex()) {
+                            named.add(ref.episodeIndex());
+                        }
+                    }
+                }
+                for (EpisodeRef ref : scan.episodes()) {
+                    List<Problem> problems =
+                            new ArrayList<>(inspector.inspect(ref).problems());
+                    problems.addAll(extractor.extract(ref).problems());
+                    try {
+                        DatasetReaders.episodeReader(ref.format()).nativeSubtasks(datasetFiles, ref, "auto");
+                    } catch (io.procvlm.core.error.PipelineException e) {
+                        problems.add(Problem.error(e.errorCode().name(), e.getMessage()));
+                    } catch (RuntimeException e) {
+                        internal.add(what + ": native labels of " + ref.key() + " threw " + e);
+                    }
+                    for (Problem problem : problems) {
+                        if (problem.code().equals("INTERNAL")) {
+                            internal.add(what + ": " + ref.key() + ": " + problem.message());
+                        } else if (problem.isError() && named.size() == 1 && !named.contains(ref.episodeIndex())) {
+                            internal.add(what + " (a file of episode " + named + ") cost " + ref.key() + ": "
+                                    + problem.code() + " " + problem.message());
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(trial).isGreaterThanOrEqualTo(4);
+        assertThat(internal)
+                .as("failures that are not reasons, or that reach another episode")
+                .isEmpty();
+    }
+
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(from)) {
+            for (Path source : walk.toList()) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (java.nio.file.Files.isDirectory(source)) {
+                    java.nio.file.Files.createDirectories(target);
+                } else {
+                    java.nio.file.Files.copy(source, target);
+                }
+            }
+        }
+    }
+
     @Test
     void scanIsDeterministic() {
         DatasetScan first = scan(dataset());

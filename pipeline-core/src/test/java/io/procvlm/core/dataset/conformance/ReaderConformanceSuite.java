@@ -71,6 +71,15 @@ public abstract class ReaderConformanceSuite {
     /** The malformed sample's episodes: index → the reason code it must be quarantined for, or {@link #OK}. */
     protected abstract Map<Long, String> malformedOutcomes();
 
+    /**
+     * Whether a number in a file's path that equals an episode's index means the file is that episode's alone (LeRobot
+     * v2.x {@code episode_000001}, AgiBot's episode folders); false where files are shared and numbered on their own
+     * (LeRobot v3.0 {@code file-000}).
+     */
+    protected boolean filesNameEpisodes() {
+        return true;
+    }
+
     protected DatasetScan scan(Path root) {
         return DatasetReaders.scan(DatasetSpec.ofPath(root.toString()), RULES);
     }
@@ -272,7 +281,7 @@ public abstract class ReaderConformanceSuite {
                 DatasetFiles datasetFiles = DatasetFiles.at(scan.root());
                 java.util.Set<Long> named = new java.util.TreeSet<>();
                 java.util.regex.Matcher number =
-                        java.util.regex.Pattern.compile("\\d+").matcher(file.toString());
+                        java.util.regex.Pattern.compile("\\d+").matcher(filesNameEpisodes() ? file.toString() : "");
                 while (number.find()) {
                     String digits = number.group();
                     for (EpisodeRef ref : scan.episodes()) {

@@ -34,7 +34,9 @@ public final class Main {
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setExecutionExceptionHandler((exception, cl, parseResult) -> {
             boolean verbose = isVerbose(parseResult);
-            if (exception instanceof PipelineException failure) {
+            // a task's failure comes wrapped by Spark: report the pipeline failure inside it
+            PipelineException failure = PipelineException.in(exception);
+            if (failure != null) {
                 err.println("Error [" + failure.errorCode().name() + "]: " + failure.getMessage());
                 if (verbose) {
                     exception.printStackTrace(err);

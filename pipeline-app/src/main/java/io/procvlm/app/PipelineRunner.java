@@ -352,7 +352,9 @@ public final class PipelineRunner {
             throw e;
         } catch (RuntimeException e) {
             exitCode = ExitCodes.FAILURE;
-            error = "INTERNAL: " + e;
+            // a task's failure comes wrapped by Spark: the pipeline failure inside it is what happened
+            PipelineException inside = PipelineException.in(e);
+            error = inside != null ? inside.errorCode().name() + ": " + inside.getMessage() : "INTERNAL: " + e;
             throw e;
         } finally {
             manifest.finish(status(exitCode), exitCode, error);

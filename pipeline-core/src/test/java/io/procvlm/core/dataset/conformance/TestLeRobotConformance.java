@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** LeRobot v2.1 with native subtask labels through the conformance suite (its quirks are covered by TestEpisodeQuirks). */
-final class TestLeRobotConformance extends ReaderConformanceSuite {
+class TestLeRobotConformance extends ReaderConformanceSuite {
     @Override
     protected Path dataset() {
         return TestData.srcTestData("lerobot/lerobot-v21-native-subtasks");

@@ -3,12 +3,12 @@ package io.procvlm.core.dataset.conformance;
 import io.procvlm.core.model.DatasetFormat;
 import io.procvlm.core.testing.TestData;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
-/** LeRobot v3.0 (episodes sharing data and video files) with native subtask labels through the conformance suite. */
-final class TestLeRobotV30Conformance extends ReaderConformanceSuite {
+/**
+ * LeRobot v3.0 (episodes sharing data and video files) with native subtask labels through the conformance suite: the
+ * v2.1 sample's episodes, camera and frame size in the other layout.
+ */
+final class TestLeRobotV30Conformance extends TestLeRobotConformance {
     @Override
     protected Path dataset() {
         return TestData.srcTestData("lerobot/lerobot-v30-native-subtasks");
@@ -20,32 +20,7 @@ final class TestLeRobotV30Conformance extends ReaderConformanceSuite {
     }
 
     @Override
-    protected List<Long> episodes() {
-        return List.of(0L, 1L);
-    }
-
-    @Override
-    protected String exoCamera() {
-        return "observation.images.front";
-    }
-
-    @Override
-    protected int[] frameSize() {
-        return new int[] {160, 120};
-    }
-
-    @Override
     protected boolean filesNameEpisodes() {
         return false;
-    }
-
-    @Override
-    protected Optional<Path> malformedDataset() {
-        return Optional.empty();
-    }
-
-    @Override
-    protected Map<Long, String> malformedOutcomes() {
-        return Map.of();
     }
 }

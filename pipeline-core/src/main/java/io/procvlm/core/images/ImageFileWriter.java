@@ -45,7 +45,7 @@ public final class ImageFileWriter implements AutoCloseable {
     /** Opens {@code target} (replacing a file left there by an earlier attempt) for the episode's images. */
     public ImageFileWriter(Path target, String dataset, long episode) {
         this.target = target;
-        this.hidden = new Path(target.getParent(), "_" + target.getName() + ".writing");
+        this.hidden = io.procvlm.core.io.ParquetConcat.writingName(target);
         this.dataset = Binary.fromString(dataset);
         this.pathPrefix = FeatureImages.pathPrefix(dataset, episode);
         this.episode = episode;
@@ -130,7 +130,7 @@ public final class ImageFileWriter implements AutoCloseable {
         try {
             fileSystem.delete(hidden, false);
         } catch (IOException e) {
-            // a leftover hidden file is ignored by readers and replaced by the next attempt
+            // a leftover hidden file is ignored by readers (its name starts with "_")
         }
     }
 }

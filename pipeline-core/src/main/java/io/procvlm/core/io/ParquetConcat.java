@@ -26,6 +26,18 @@ public final class ParquetConcat {
     private ParquetConcat() {}
 
     /**
+     * A hidden name beside {@code target} to write it under before renaming it into place, unique to this writer: two
+     * attempts of one Spark task (a retry racing a slow first try, or speculation) never write into the same file.
+     * Readers skip names starting with {@code _}.
+     */
+    public static Path writingName(Path target) {
+        return new Path(
+                target.getParent(),
+                "_" + target.getName() + "."
+                        + java.util.UUID.randomUUID().toString().substring(0, 8) + ".writing");
+    }
+
+    /**
      * Writes {@code target} from the row groups of {@code sources}, in order; every source must have exactly {@code
      * schema}. Returns the target's length in bytes.
      *
@@ -36,7 +48,7 @@ public final class ParquetConcat {
         requireNonNull(schema, "schema is null");
         Configuration conf = HadoopConf.get();
         FileSystem fileSystem = target.getFileSystem(conf);
-        Path hidden = new Path(target.getParent(), "_" + target.getName() + ".writing");
+        Path hidden = writingName(target);
         boolean done = false;
         try {
             // no row-group padding: the copied groups follow each other as they are

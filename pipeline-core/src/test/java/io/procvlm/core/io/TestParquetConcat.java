@@ -130,6 +130,26 @@ final class TestParquetConcat {
     }
 
     @Test
+    void twoAttemptsWritingOneFileAtOnceDoNotMixTheirBytes() throws Exception {
+        Path target = new Path(directory.resolve("twice/a-1.parquet").toUri());
+        assertThat(ParquetConcat.writingName(target)).isNotEqualTo(ParquetConcat.writingName(target));
+        // a retry racing the first attempt (or speculation): each writes its own hidden file, the last rename wins
+        try (ImageFileWriter first = new ImageFileWriter(target, "a", 1);
+                ImageFileWriter second = new ImageFileWriter(target, "a", 1)) {
+            for (long frame = 0; frame < 200; frame++) {
+                first.add(frame, jpeg(1, frame));
+                second.add(frame, jpeg(1, frame));
+            }
+            first.commit();
+            second.commit();
+        }
+        assertThat(rows(target)).hasSize(200).isEqualTo(rows(episode("a", 1, 200)));
+        try (var listing = Files.list(directory.resolve("twice"))) {
+            assertThat(listing.map(p -> p.getFileName().toString())).containsExactly("a-1.parquet");
+        }
+    }
+
+    @Test
     void noSourcesMakeAFileWithNoRows() throws Exception {
         Path target = new Path(directory.resolve("empty.parquet").toUri());
         ParquetConcat.concat(List.of(), target, FeatureImages.SCHEMA);

@@ -69,8 +69,7 @@ public final class ColumnValues {
                     if (e instanceof PipelineException) {
                         throw e;
                     }
-                    // parquet-java's way of saying a file is damaged (cut short, no magic number)
-                    throw new IOException(status.getPath() + " is not a readable Parquet file: " + e.getMessage(), e);
+                    throw ParquetRecords.unreadable(status.getPath(), e);
                 }
             }
             return new Fill(rows, withValue);

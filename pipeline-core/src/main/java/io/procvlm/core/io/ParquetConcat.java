@@ -65,8 +65,7 @@ public final class ParquetConcat {
                         }
                         reader.appendTo(writer);
                     } catch (RuntimeException e) {
-                        // parquet-java's way of saying a file is damaged (cut short, no magic number)
-                        throw new IOException(source + " is not a readable Parquet file: " + e.getMessage(), e);
+                        throw ParquetRecords.unreadable(source, e);
                     }
                 }
                 writer.end(Map.of());

@@ -114,7 +114,7 @@ public final class ParquetRecords implements Closeable {
      * parquet-java reports a damaged file (cut short, no magic number, a page that does not decode) with unchecked
      * exceptions; callers handle an unreadable file as the {@link IOException} it is.
      */
-    private static IOException unreadable(Path file, RuntimeException e) {
+    static IOException unreadable(Path file, RuntimeException e) {
         String detail = String.valueOf(e.getMessage());
         return new IOException(
                 detail.contains(file.toString())

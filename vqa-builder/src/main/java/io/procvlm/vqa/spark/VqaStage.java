@@ -289,9 +289,10 @@ public final class VqaStage {
                 failed.putIfAbsent(parts[0], Problem.error(parts[1], parts[2]));
             }
             Map<String, Long> imageBytes = new TreeMap<>();
-            ImageShards.write(
+            Path shardScratch = new Path(staging, "_image_shards");
+            java.util.Set<Integer> writtenShards = ImageShards.write(
                     context,
-                    staging,
+                    shardScratch,
                     imageShards(
                             summaries,
                             imageBucket,
@@ -299,8 +300,11 @@ public final class VqaStage {
                             storedFiles,
                             decodedRoot,
                             failed.keySet(),
-                            ownImageRows),
-                    imageBytes);
+                            ownImageRows));
+            // numbered from 0 within each folder among the shards that have rows
+            Map<Integer, String> writtenFolders = new TreeMap<>(imageFolder);
+            writtenFolders.keySet().retainAll(writtenShards);
+            moveParts(shardScratch, ".parquet", staging, writtenFolders, imageBytes);
             deleteFolder(ownImageRows);
             deleteFolder(new Path(decodedRoot));
             if (!failed.isEmpty()) {
@@ -499,9 +503,8 @@ public final class VqaStage {
         try {
             String split = null;
             List<VqaSample> samples = new ArrayList<>();
-            // The image tables hold every frame of an episode that has samples (its file in the features images table
-            // is
-            // copied whole), so that is what a decode makes too; an episode without samples gets no images.
+            // The image tables hold every frame of an episode that has samples (its file in the features images
+            // table is copied whole), so that is what a decode makes too; an episode without samples gets no images.
             TreeMap<Long, Double> every = new TreeMap<>();
             boolean anyShown = false;
             int spans = 0;

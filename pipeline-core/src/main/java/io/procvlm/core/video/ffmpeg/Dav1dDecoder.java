@@ -212,6 +212,10 @@ final class Dav1dDecoder implements AutoCloseable {
         Pointer sequence = picture.getPointer(Dav1dLibrary.PICTURE_SEQUENCE_HEADER);
         boolean fullRange = sequence != null && sequence.getInt(Dav1dLibrary.SEQUENCE_HEADER_COLOR_RANGE) == 1;
         frame.color_range(fullRange ? avutil.AVCOL_RANGE_JPEG : avutil.AVCOL_RANGE_MPEG);
+        // AV1's matrix_coefficients use the numbering of ISO/IEC 23091-4, as AVColorSpace does (what FFmpeg's libaom
+        // decoder puts in its frames), so the colour conversion is the same whichever decoder ran.
+        frame.colorspace(
+                sequence == null ? avutil.AVCOL_SPC_UNSPECIFIED : sequence.getInt(Dav1dLibrary.SEQUENCE_HEADER_MATRIX));
         return frame;
     }
 

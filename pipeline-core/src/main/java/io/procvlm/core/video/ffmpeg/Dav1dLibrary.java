@@ -61,6 +61,8 @@ final class Dav1dLibrary {
     static final int PICTURE_BITS_PER_COMPONENT = 68;
     /** {@code m.timestamp}: the timestamp of the data the picture was decoded from. */
     static final int PICTURE_TIMESTAMP = 72;
+    /** {@code Dav1dSequenceHeader.mtrx}: the matrix coefficients (ISO/IEC 23091-4 numbering). */
+    static final int SEQUENCE_HEADER_MATRIX = 24;
     /** {@code Dav1dSequenceHeader.color_range}: 0 limited, 1 full. */
     static final int SEQUENCE_HEADER_COLOR_RANGE = 36;
 

@@ -109,6 +109,11 @@ public final class FfmpegFrameSource implements FrameSource {
     private SwsContext grayContext;
     private SwsContext bgrContext;
     private SwsContext scaledContext;
+    /** What each context was told of its source's range and matrix ({@link #describeSource}); null: nothing. */
+    private String grayDescribed;
+
+    private String bgrDescribed;
+    private String scaledDescribed;
     private Mat swsGray;
     private Mat swsBgr;
     private Mat swsScaled;
@@ -123,8 +128,6 @@ public final class FfmpegFrameSource implements FrameSource {
     /** Channels of the converted frames (3 for BGR, 1 for swscale gray). */
     private final int channels;
 
-    private Mat wrapped;
-    private org.bytedeco.javacpp.BytePointer wrappedData;
     private final Mat expanded = new Mat();
     private final Mat expandLut = limitedToFullRange();
     private final VideoInfo info;
@@ -202,20 +205,11 @@ public final class FfmpegFrameSource implements FrameSource {
         requireNonNull(av1Decoder, "av1Decoder is null");
         FFmpegFrameGrabber grabber;
         boolean raw;
-        if (mode == PixelMode.BGR || mode == PixelMode.GRAY_AND_BGR) {
-            // Raw frames, converted here: luma as GRAY gives it, BGR with the very swscale call COLOR makes, and the
-            // decoder's own frame kept for colorAt.
-            grabber = start(file, FrameGrabber.ImageMode.RAW, threads);
-            raw = PLANAR_LUMA.contains(grabber.getPixelFormat());
-        } else {
-            // Open in raw mode; formats whose first plane is not 8-bit luma are reopened with swscale to gray.
-            grabber = start(file, FrameGrabber.ImageMode.RAW, threads);
-            raw = PLANAR_LUMA.contains(grabber.getPixelFormat());
-            if (!raw) {
-                closeQuietly(grabber);
-                grabber = start(file, FrameGrabber.ImageMode.GRAY, threads);
-            }
-        }
+        // Raw frames in every mode, converted here: 8-bit planar luma straight from the decoder's plane, other formats
+        // to gray or BGR with the swscale call JavaCV's GRAY and COLOR modes make, told the stream's range and matrix
+        // (describeSource), and the decoder's own frame kept for colorAt.
+        grabber = start(file, FrameGrabber.ImageMode.RAW, threads);
+        raw = PLANAR_LUMA.contains(grabber.getPixelFormat());
         if (grabber.getVideoStream() < 0 || grabber.getImageWidth() <= 0) {
             closeQuietly(grabber);
             throw new PipelineException(VIDEO_UNREADABLE, "Video " + file.getName() + " has no video stream");
@@ -482,7 +476,7 @@ public final class FfmpegFrameSource implements FrameSource {
                 current = (AVFrame) frame.opaque;
                 return new DecodedFrame(convert(current, true), seconds - fromSeconds, ordinal++);
             }
-            Mat image = raw ? luma((AVFrame) frame.opaque) : wrap(frame);
+            Mat image = raw ? luma((AVFrame) frame.opaque) : convert((AVFrame) frame.opaque, false);
             return new DecodedFrame(image, seconds - fromSeconds, ordinal++);
         }
     }
@@ -525,26 +519,6 @@ public final class FfmpegFrameSource implements FrameSource {
     }
 
     /**
-     * The converted frame as a Mat of the known channel count, without copying. (JavaCV's converter derives the
-     * channels from the row stride, which swscale pads: a 96-pixel-wide BGR frame has 384-byte rows and came out with 4
-     * channels.)
-     */
-    private Mat wrap(Frame frame) {
-        if (wrapped != null) {
-            wrapped.close();
-            wrappedData.close();
-        }
-        wrappedData = new org.bytedeco.javacpp.BytePointer((java.nio.ByteBuffer) frame.image[0]);
-        wrapped = new Mat(
-                frame.imageHeight,
-                frame.imageWidth,
-                org.bytedeco.opencv.global.opencv_core.CV_8UC(channels),
-                wrappedData,
-                frame.imageStride);
-        return wrapped;
-    }
-
-    /**
      * Converts a raw decoded frame to BGR24 or GRAY8 with swscale exactly as JavaCV's grabber does in its COLOR and
      * GRAY modes ({@code sws_getCachedContext} at the frame's own size, {@code SWS_BILINEAR}, no filters, packed rows):
      * the pixels are the same as a source opened {@link PixelMode#BGR} (or {@link PixelMode#GRAY}) gives.
@@ -573,14 +547,71 @@ public final class FfmpegFrameSource implements FrameSource {
         if (bgr) {
             bgrContext = context;
             swsBgr = out;
+            bgrDescribed = describeSource(context, decoded, bgrDescribed, width, height);
         } else {
             grayContext = context;
             swsGray = out;
+            grayDescribed = describeSource(context, decoded, grayDescribed, width, height);
         }
         targetPacked(out);
         swscale.sws_scale(
                 context, new PointerPointer<BytePointer>(decoded), decoded.linesize(), 0, height, swsTarget, swsStride);
         return out;
+    }
+
+    /**
+     * Whether swscale's assumptions hold for {@code decoded}: it takes the range from the pixel format alone (full for
+     * the "j" formats and gray, limited otherwise) and the matrix as BT.601. A {@code yuv420p} frame flagged full range
+     * (how AV1 and recent encoders mark it) or a BT.709 / BT.2020 / SMPTE 240M / FCC frame breaks them: without being
+     * told, swscale stretched a full-range frame's levels as if limited and coloured a BT.709 frame with BT.601's
+     * matrix.
+     */
+    private static boolean swscaleDefaults(AVFrame decoded) {
+        return fullRange(decoded) == FULL_RANGE.contains(decoded.format()) && matrix(decoded) == swscale.SWS_CS_DEFAULT;
+    }
+
+    private static boolean fullRange(AVFrame decoded) {
+        return FULL_RANGE.contains(decoded.format()) || decoded.color_range() == avutil.AVCOL_RANGE_JPEG;
+    }
+
+    /** swscale's matrix ({@code SWS_CS_*}, numbered as {@code AVColorSpace}) for the frame's flagged colour space. */
+    private static int matrix(AVFrame decoded) {
+        int space = decoded.colorspace();
+        return switch (space) {
+            case avutil.AVCOL_SPC_BT709,
+                    avutil.AVCOL_SPC_FCC,
+                    avutil.AVCOL_SPC_SMPTE240M,
+                    avutil.AVCOL_SPC_BT2020_NCL,
+                    avutil.AVCOL_SPC_BT2020_CL -> space;
+            default -> swscale.SWS_CS_DEFAULT; // unspecified, BT.470BG, SMPTE 170M (BT.601) and what swscale lacks
+        };
+    }
+
+    /**
+     * Tells {@code context} the source range and matrix of {@code decoded} where they differ from swscale's
+     * assumptions ({@link #swscaleDefaults}); the output stays full-range BGR or gray, with no brightness, contrast or
+     * saturation change (swscale's defaults). {@code described} is what this context was last told (null: nothing, or
+     * the defaults): a context is told once per stream, and frames with the defaults on a context never told anything
+     * keep exactly the pixels they had before this existed. Returns the new value of {@code described}.
+     */
+    private static String describeSource(SwsContext context, AVFrame decoded, String described, int width, int height) {
+        String key = swscaleDefaults(decoded)
+                ? null
+                : decoded.width() + "x" + decoded.height() + ":" + decoded.format() + ">" + width + "x" + height + ":"
+                        + fullRange(decoded) + ":" + matrix(decoded);
+        if (java.util.Objects.equals(key, described)) {
+            return key;
+        }
+        swscale.sws_setColorspaceDetails(
+                context,
+                swscale.sws_getCoefficients(matrix(decoded)),
+                fullRange(decoded) ? 1 : 0,
+                swscale.sws_getCoefficients(swscale.SWS_CS_DEFAULT),
+                1,
+                0,
+                1 << 16,
+                1 << 16);
+        return key;
     }
 
     /** Points swscale's destination at one packed image (BGR or gray), its other planes unused. */
@@ -622,7 +653,7 @@ public final class FfmpegFrameSource implements FrameSource {
         }
         AVFrame decoded = current;
         boolean planes = decoded.format() == avutil.AV_PIX_FMT_YUV420P
-                && decoded.color_range() != avutil.AVCOL_RANGE_JPEG
+                && swscaleDefaults(decoded)
                 && width % 2 == 0
                 && height % 2 == 0;
         scaledContext = swscale.sws_getCachedContext(
@@ -642,6 +673,9 @@ public final class FfmpegFrameSource implements FrameSource {
                     VIDEO_DECODE_FAILED,
                     "Cannot convert frame " + (ordinal - 1) + " of " + description + " to " + width + "x" + height
                             + " with swscale");
+        }
+        if (!planes) {
+            scaledDescribed = describeSource(scaledContext, decoded, scaledDescribed, width, height);
         }
         swsScaled = reuse(swsScaled, height, width, CV_8UC3);
         if (planes) {
@@ -751,10 +785,6 @@ public final class FfmpegFrameSource implements FrameSource {
             dav1d.close();
         }
         closeQuietly(grabber);
-        if (wrapped != null) {
-            wrapped.close();
-            wrappedData.close();
-        }
         if (plane != null) {
             plane.close();
         }

@@ -3,6 +3,8 @@ package io.procvlm.core.testing.generator;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.Map;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
@@ -66,6 +68,58 @@ public final class VideoEncoder implements AutoCloseable {
             recorder.start();
         } catch (FrameRecorder.Exception e) {
             throw new UncheckedIOException(new IOException("Cannot start " + codec + " encoder for " + file, e));
+        }
+    }
+
+    /**
+     * An encoder of any codec FFmpeg (JavaCV) has, in any pixel format it takes, with codec options (generic ones such
+     * as {@code color_range=pc} included): the stream variants cameras and encoders in the wild write (full range,
+     * 4:4:4, 10-bit, gray, odd sizes) that {@link Codec} does not cover. {@code container} is the muxer ({@code mp4},
+     * {@code matroska}).
+     */
+    public VideoEncoder(
+            File file,
+            int width,
+            int height,
+            double fps,
+            String codecName,
+            int pixelFormat,
+            Map<String, String> options,
+            String container) {
+        recorder = new FFmpegFrameRecorder(file, width, height, 0);
+        recorder.setFormat(container);
+        recorder.setFrameRate(fps);
+        recorder.setPixelFormat(pixelFormat);
+        recorder.setVideoCodecName(codecName);
+        recorder.setVideoBitrate(0);
+        recorder.setGopSize(30);
+        recorder.setVideoOption("threads", "1");
+        options.forEach(recorder::setVideoOption);
+        try {
+            recorder.start();
+        } catch (FrameRecorder.Exception e) {
+            throw new UncheckedIOException(new IOException("Cannot start " + codecName + " encoder for " + file, e));
+        }
+    }
+
+    /**
+     * Encodes one frame given as I420 (the Y plane, then U, then V, each row {@code width} or {@code width / 2} bytes)
+     * without conversion: for an encoder opened in {@code yuv420p}, its pixels go in unchanged, whatever range the
+     * stream is flagged with.
+     */
+    public void writeI420(int width, int height, byte[] i420) {
+        try {
+            recorder.recordImage(
+                    width,
+                    height,
+                    org.bytedeco.javacv.Frame.DEPTH_UBYTE,
+                    1,
+                    width,
+                    avutil.AV_PIX_FMT_YUV420P,
+                    ByteBuffer.wrap(i420));
+            frames++;
+        } catch (FrameRecorder.Exception e) {
+            throw new UncheckedIOException(new IOException("Cannot encode frame " + frames, e));
         }
     }
 

@@ -40,84 +40,71 @@ final class TestStreamVariants {
     @TempDir
     Path directory;
 
+    private static final int WIDTH = 96;
+    private static final int HEIGHT = 72;
+
+    /** How a variant's frames are written: BGR through the encoder's own conversion, or raw I420 of a given kind. */
+    private enum Pixels {
+        BGR,
+        /** Full-range BT.601 I420, for a yuv420p stream flagged full range. */
+        FULL_RANGE_I420,
+        /** Limited-range BT.709 I420, for a stream flagged BT.709. */
+        BT709_I420
+    }
+
     private record Variant(
-            String name,
-            String codec,
-            int pixelFormat,
-            Map<String, String> options,
-            String container,
-            int width,
-            int height,
-            boolean rawFullRange,
-            boolean gray) {
-        /** Written as raw I420 with BT.709's matrix (limited range), as the stream is flagged. */
-        boolean rawBt709() {
-            return options.containsKey("colorspace");
+            String name, String codec, int pixelFormat, String container, Pixels pixels, Map<String, String> options) {
+        boolean gray() {
+            return pixelFormat == avutil.AV_PIX_FMT_GRAY8;
         }
     }
+
+    private static final Map<String, String> AOM = Map.of("cpu-used", "8", "crf", "8");
 
     private static final List<Variant> VARIANTS = List.of(
             new Variant(
                     "AV1 yuv420p flagged full range",
                     "libaom-av1",
                     avutil.AV_PIX_FMT_YUV420P,
-                    Map.of("color_range", "pc", "cpu-used", "8", "crf", "8"),
                     "mp4",
-                    96,
-                    72,
-                    true,
-                    false),
-            new Variant(
-                    "H.264 yuvj420p (full range format)",
-                    "libopenh264",
-                    avutil.AV_PIX_FMT_YUVJ420P,
-                    Map.of("b", "3000000"),
-                    "mp4",
-                    96,
-                    72,
-                    false,
-                    false),
-            new Variant(
-                    "AV1 4:4:4",
-                    "libaom-av1",
-                    avutil.AV_PIX_FMT_YUV444P,
-                    Map.of("cpu-used", "8", "crf", "8"),
-                    "mp4",
-                    96,
-                    72,
-                    false,
-                    false),
-            new Variant(
-                    "AV1 10-bit",
-                    "libsvtav1",
-                    avutil.AV_PIX_FMT_YUV420P10LE,
-                    Map.of("crf", "10", "preset", "12", "svtav1-params", "lp=1"),
-                    "mp4",
-                    96,
-                    72,
-                    false,
-                    false),
-            new Variant(
-                    "VP9 4:2:2",
-                    "libvpx-vp9",
-                    avutil.AV_PIX_FMT_YUV422P,
-                    Map.of("crf", "8", "deadline", "realtime", "cpu-used", "8"),
-                    "matroska",
-                    96,
-                    72,
-                    false,
-                    false),
-            new Variant("gray (FFV1)", "ffv1", avutil.AV_PIX_FMT_GRAY8, Map.of(), "matroska", 96, 72, false, true),
+                    Pixels.FULL_RANGE_I420,
+                    with(AOM, "color_range", "pc")),
             new Variant(
                     "AV1 yuv420p flagged BT.709",
                     "libaom-av1",
                     avutil.AV_PIX_FMT_YUV420P,
-                    Map.of("colorspace", "bt709", "cpu-used", "8", "crf", "8"),
                     "mp4",
-                    96,
-                    72,
-                    false,
-                    false));
+                    Pixels.BT709_I420,
+                    with(AOM, "colorspace", "bt709")),
+            new Variant(
+                    "H.264 yuvj420p (full range format)",
+                    "libopenh264",
+                    avutil.AV_PIX_FMT_YUVJ420P,
+                    "mp4",
+                    Pixels.BGR,
+                    Map.of("b", "3000000")),
+            new Variant("AV1 4:4:4", "libaom-av1", avutil.AV_PIX_FMT_YUV444P, "mp4", Pixels.BGR, AOM),
+            new Variant(
+                    "AV1 10-bit",
+                    "libsvtav1",
+                    avutil.AV_PIX_FMT_YUV420P10LE,
+                    "mp4",
+                    Pixels.BGR,
+                    Map.of("crf", "10", "preset", "12", "svtav1-params", "lp=1")),
+            new Variant(
+                    "VP9 4:2:2",
+                    "libvpx-vp9",
+                    avutil.AV_PIX_FMT_YUV422P,
+                    "matroska",
+                    Pixels.BGR,
+                    Map.of("crf", "8", "deadline", "realtime", "cpu-used", "8")),
+            new Variant("gray (FFV1)", "ffv1", avutil.AV_PIX_FMT_GRAY8, "matroska", Pixels.BGR, Map.of()));
+
+    private static Map<String, String> with(Map<String, String> options, String key, String value) {
+        Map<String, String> out = new java.util.TreeMap<>(options);
+        out.put(key, value);
+        return out;
+    }
 
     @TestFactory
     List<DynamicTest> everyOutputOfAFrameShowsTheColoursThatWentIn() {
@@ -144,14 +131,14 @@ final class TestStreamVariants {
             for (DecodedFrame frame; (frame = source.next()) != null; frames++) {
                 String what = variant.name() + " frame " + frames + ", ";
                 Mat luma = frame.image();
-                assertThat(luma.cols() + "x" + luma.rows())
-                        .as(what + "size")
-                        .isEqualTo(variant.width() + "x" + variant.height());
+                assertThat(luma.cols() + "x" + luma.rows()).as(what + "size").isEqualTo(WIDTH + "x" + HEIGHT);
                 for (int q = 0; q < 4; q++) {
                     assertThat(quadrantMean(luma, q).get(0))
                             .as(what + "luma of quadrant " + q)
                             .isCloseTo(
-                                    variant.rawBt709() ? luma(expected[q], BT709_RED, BT709_BLUE) : gray(expected[q]),
+                                    variant.pixels() == Pixels.BT709_I420
+                                            ? luma(expected[q], BT709_RED, BT709_BLUE)
+                                            : gray(expected[q]),
                                     org.assertj.core.api.Assertions.offset(TOLERANCE));
                 }
                 // The features with features.images off (luma only) must be those with it on.
@@ -173,8 +160,8 @@ final class TestStreamVariants {
     }
 
     private static void encode(Variant variant, File clip) {
-        int width = variant.width();
-        int height = variant.height();
+        int width = WIDTH;
+        int height = HEIGHT;
         try (VideoEncoder encoder = new VideoEncoder(
                         clip,
                         width,
@@ -185,9 +172,11 @@ final class TestStreamVariants {
                         variant.options(),
                         variant.container());
                 Mat bgr = quadrants(width, height)) {
-            byte[] i420 = variant.rawFullRange()
-                    ? i420(width, height, BT601_RED, BT601_BLUE, true)
-                    : variant.rawBt709() ? i420(width, height, BT709_RED, BT709_BLUE, false) : null;
+            byte[] i420 = switch (variant.pixels()) {
+                case FULL_RANGE_I420 -> i420(width, height, BT601_RED, BT601_BLUE, true);
+                case BT709_I420 -> i420(width, height, BT709_RED, BT709_BLUE, false);
+                case BGR -> null;
+            };
             for (int i = 0; i < FRAMES; i++) {
                 if (i420 != null) {
                     encoder.writeI420(width, height, i420);

@@ -26,6 +26,9 @@ public final class VideoEncoder implements AutoCloseable {
         MPEG4
     }
 
+    /** Prefix of the options {@link #VideoEncoder(File, int, int, double, String, int, Map, String)} gives the muxer. */
+    public static final String MUXER = "muxer:";
+
     private final FFmpegFrameRecorder recorder;
     private final OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
     private long frames;
@@ -75,7 +78,7 @@ public final class VideoEncoder implements AutoCloseable {
      * An encoder of any codec FFmpeg (JavaCV) has, in any pixel format it takes, with codec options (generic ones such
      * as {@code color_range=pc} included): the stream variants cameras and encoders in the wild write (full range,
      * 4:4:4, 10-bit, gray, odd sizes) that {@link Codec} does not cover. {@code container} is the muxer ({@code mp4},
-     * {@code matroska}).
+     * {@code matroska}). Options named {@code muxer:KEY} go to the muxer instead (e.g. {@code muxer:movflags}).
      */
     public VideoEncoder(
             File file,
@@ -94,7 +97,13 @@ public final class VideoEncoder implements AutoCloseable {
         recorder.setVideoBitrate(0);
         recorder.setGopSize(30);
         recorder.setVideoOption("threads", "1");
-        options.forEach(recorder::setVideoOption);
+        options.forEach((key, value) -> {
+            if (key.startsWith(MUXER)) {
+                recorder.setOption(key.substring(MUXER.length()), value);
+            } else {
+                recorder.setVideoOption(key, value);
+            }
+        });
         try {
             recorder.start();
         } catch (FrameRecorder.Exception e) {

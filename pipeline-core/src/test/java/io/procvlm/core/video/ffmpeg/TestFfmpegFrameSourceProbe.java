@@ -74,6 +74,45 @@ final class TestFfmpegFrameSourceProbe {
     }
 
     @Test
+    void headerProbeMatchesTheFullOpenOnEveryMp4Layout() throws IOException {
+        // Recorders write mp4 in other layouts than FFmpeg's default (index at the end): fragmented, as crash-safe
+        // recorders do (an empty moov, the samples described in moof boxes), and with the index first (faststart). The
+        // header read must give what the full open gives, or leave the file to it.
+        for (String layout : List.of("frag_keyframe+empty_moov+default_base_moof", "faststart", "frag_every_frame")) {
+            File file = directory
+                    .resolve("av1-" + layout.replaceAll("[^a-z]+", "-") + ".mp4")
+                    .toFile();
+            try (VideoEncoder encoder = new VideoEncoder(
+                            file,
+                            96,
+                            72,
+                            30,
+                            "libsvtav1",
+                            org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P,
+                            java.util.Map.of(
+                                    "preset", "12", "svtav1-params", "lp=1", VideoEncoder.MUXER + "movflags", layout),
+                            "mp4");
+                    Mat frame = new Mat(72, 96, opencv_core.CV_8UC3)) {
+                for (int i = 0; i < 9; i++) {
+                    try (Scalar colour = new Scalar(20 + 20 * i, 200 - 20 * i, 90, 0)) {
+                        frame.put(colour);
+                    }
+                    encoder.write(frame);
+                }
+            }
+            String boxes = new String(Files.readAllBytes(file.toPath()), java.nio.charset.StandardCharsets.ISO_8859_1);
+            if (layout.startsWith("frag")) {
+                assertThat(boxes).as(layout + ": fragments written").contains("moof");
+            } else {
+                assertThat(boxes.indexOf("moov")).as(layout + ": index first").isLessThan(boxes.indexOf("mdat"));
+            }
+            VideoInfo opened = FfmpegFrameSource.probeByOpening(file, 30);
+            assertThat(opened.width()).as(layout).isEqualTo(96);
+            assertSameInfo(file);
+        }
+    }
+
+    @Test
     void headerProbeMatchesTheFullOpenOnRealG1Recordings() throws IOException {
         Path folder =
                 TestData.sharedTestData("lerobot-v21-g1-pick-bottle/videos/chunk-000/observation.images.cam_high");

@@ -98,7 +98,19 @@ public final class FfmpegFrameSource implements FrameSource {
     /** The name of FFmpeg's mp4/mov demuxer, the one container {@link #probeHeaders} reads. */
     private static final String MOV_DEMUXER = "mov,mp4,m4a,3gp,3g2,mj2";
 
+    /**
+     * Held while libaom may add film grain: its grain synthesis keeps its state (random generator, scaling tables) in
+     * process-wide variables, so two libaom decoders adding grain at once in one JVM corrupt each other's frames (four
+     * concurrent decodes of one grain stream gave four different results). Every open takes it (the open may decode a
+     * frame); decoding takes it for AV1 streams decoded by libaom that declare film grain, or whose sequence header is
+     * not in the container ({@link Av1FilmGrain}). dav1d keeps its grain state per decoder and never takes it.
+     */
+    private static final java.util.concurrent.locks.ReentrantLock LIBAOM_GRAIN =
+            new java.util.concurrent.locks.ReentrantLock();
+
     private final FFmpegFrameGrabber grabber;
+    /** Decoding holds {@link #LIBAOM_GRAIN}. */
+    private final boolean serialised;
     /** The in-process dav1d decoder for an AV1 stream, or null when FFmpeg's decoder (the grabber) decodes. */
     private final Dav1dDecoder dav1d;
 
@@ -142,6 +154,7 @@ public final class FfmpegFrameSource implements FrameSource {
     private FfmpegFrameSource(
             FFmpegFrameGrabber grabber,
             Dav1dDecoder dav1d,
+            boolean serialised,
             boolean raw,
             boolean both,
             int channels,
@@ -151,6 +164,7 @@ public final class FfmpegFrameSource implements FrameSource {
             String description) {
         this.grabber = grabber;
         this.dav1d = dav1d;
+        this.serialised = serialised;
         this.raw = raw;
         this.both = both;
         this.channels = channels;
@@ -208,7 +222,12 @@ public final class FfmpegFrameSource implements FrameSource {
         // Raw frames in every mode, converted here: 8-bit planar luma straight from the decoder's plane, other formats
         // to gray or BGR with the swscale call JavaCV's GRAY and COLOR modes make, told the stream's range and matrix
         // (describeSource), and the decoder's own frame kept for colorAt.
-        grabber = start(file, FrameGrabber.ImageMode.RAW, threads);
+        LIBAOM_GRAIN.lock(); // opening may decode a frame (avformat_find_stream_info), with libaom for AV1
+        try {
+            grabber = start(file, FrameGrabber.ImageMode.RAW, threads);
+        } finally {
+            LIBAOM_GRAIN.unlock();
+        }
         raw = PLANAR_LUMA.contains(grabber.getPixelFormat());
         if (grabber.getVideoStream() < 0 || grabber.getImageWidth() <= 0) {
             closeQuietly(grabber);
@@ -240,6 +259,7 @@ public final class FfmpegFrameSource implements FrameSource {
         FfmpegFrameSource source = new FfmpegFrameSource(
                 grabber,
                 dav1d,
+                dav1d == null && "av1".equals(Codecs.canonical(info.codec())) && mayAddGrain(grabber),
                 raw,
                 mode == PixelMode.GRAY_AND_BGR,
                 mode == PixelMode.BGR ? 3 : 1,
@@ -284,6 +304,30 @@ public final class FfmpegFrameSource implements FrameSource {
         return DAV1D_FORMATS.contains(stream.codecpar().format())
                 ? loading.library().get()
                 : null;
+    }
+
+    private Frame grabImage() throws FrameGrabber.Exception {
+        if (!serialised) {
+            return grabber.grabImage();
+        }
+        LIBAOM_GRAIN.lock();
+        try {
+            return grabber.grabImage();
+        } finally {
+            LIBAOM_GRAIN.unlock();
+        }
+    }
+
+    /** Whether the AV1 stream declares film grain, or may (its sequence header is not in the container). */
+    private static boolean mayAddGrain(FFmpegFrameGrabber grabber) {
+        AVCodecParameters parameters =
+                grabber.getFormatContext().streams(grabber.getVideoStream()).codecpar();
+        byte[] record = null;
+        if (parameters.extradata() != null && parameters.extradata_size() > 0) {
+            record = new byte[parameters.extradata_size()];
+            parameters.extradata().get(record);
+        }
+        return Av1FilmGrain.declared(record).orElse(true);
     }
 
     private static FFmpegFrameGrabber start(File file, FrameGrabber.ImageMode mode, int threads) {
@@ -424,6 +468,13 @@ public final class FfmpegFrameSource implements FrameSource {
             long target = Math.max(0L, Math.round((fromSeconds - 2 * halfFrame) * 1_000_000d));
             if (dav1d != null) {
                 dav1d.seek(target);
+            } else if (serialised) {
+                LIBAOM_GRAIN.lock();
+                try {
+                    grabber.setTimestamp(target);
+                } finally {
+                    LIBAOM_GRAIN.unlock();
+                }
             } else {
                 grabber.setTimestamp(target);
             }
@@ -447,7 +498,7 @@ public final class FfmpegFrameSource implements FrameSource {
         while (true) {
             Frame frame;
             try {
-                frame = grabber.grabImage();
+                frame = grabImage();
             } catch (FrameGrabber.Exception | RuntimeException e) {
                 throw new PipelineException(
                         VIDEO_DECODE_FAILED,

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Streams as cameras and encoders in the wild write them, beyond limited-range 8-bit 4:2:0: full range (flagged on a
  * {@code yuv420p} stream, as AV1 and recent encoders do, or as a {@code yuvj} format), BT.709's matrix, 4:4:4, 4:2:2,
- * 10-bit, gray. (Odd frame sizes, which JavaCV's recorder rounds up, were checked once with the FFmpeg CLI on real
+ * 10-bit, gray (AV1 in every layout dav1d decodes). (Odd frame sizes, which JavaCV's recorder rounds up, were checked once with the FFmpeg CLI on real
  * recordings re-encoded at 639x479.) Each is generated (four flat colour quadrants), decoded with every AV1 decoder, and every output the
  * pipeline takes from a frame must show the colours that went in: the luma the features use, the full-size colour
  * frame, and the colour frame at a stored size (both the even-size and the odd-size path of {@code colorAt}); and the
@@ -84,6 +84,8 @@ final class TestStreamVariants {
                     Pixels.BGR,
                     Map.of("b", "3000000")),
             new Variant("AV1 4:4:4", "libaom-av1", avutil.AV_PIX_FMT_YUV444P, "mp4", Pixels.BGR, AOM),
+            new Variant("AV1 4:2:2", "libaom-av1", avutil.AV_PIX_FMT_YUV422P, "mp4", Pixels.BGR, AOM),
+            new Variant("AV1 monochrome", "libaom-av1", avutil.AV_PIX_FMT_GRAY8, "mp4", Pixels.BGR, AOM),
             new Variant(
                     "AV1 10-bit",
                     "libsvtav1",
@@ -104,6 +106,14 @@ final class TestStreamVariants {
         Map<String, String> out = new java.util.TreeMap<>(options);
         out.put(key, value);
         return out;
+    }
+
+    /** Which decoder each case ran, printed at the end: dav1d takes the 8-bit AV1 cases under AUTO where present. */
+    private static final java.util.Set<String> DECODERS = new java.util.concurrent.ConcurrentSkipListSet<>();
+
+    @org.junit.jupiter.api.AfterAll
+    static void printDecoders() {
+        DECODERS.forEach(line -> System.out.println("TestStreamVariants decoder: " + line));
     }
 
     @TestFactory
@@ -129,7 +139,7 @@ final class TestStreamVariants {
                         FfmpegFrameSource.open(clip, 0, Double.NaN, 1, 15, PixelMode.GRAY, decoder)) {
             int frames = 0;
             for (DecodedFrame frame; (frame = source.next()) != null; frames++) {
-                String what = variant.name() + " frame " + frames + ", ";
+                String what = variant.name() + " (" + source.info().decoder() + ") frame " + frames + ", ";
                 Mat luma = frame.image();
                 assertThat(luma.cols() + "x" + luma.rows()).as(what + "size").isEqualTo(WIDTH + "x" + HEIGHT);
                 for (int q = 0; q < 4; q++) {
@@ -156,6 +166,10 @@ final class TestStreamVariants {
                 assertColours(what + "colour at 47x35", source.colorAt(47, 35), expected);
             }
             assertThat(frames).as(variant.name() + " frames").isEqualTo(FRAMES);
+            if (decoder == Av1Decoder.LIBAOM) {
+                assertThat(source.info().decoder()).isNotEqualTo("libdav1d");
+            }
+            DECODERS.add(variant.name() + ", " + decoder + ": " + source.info().decoder());
         }
     }
 

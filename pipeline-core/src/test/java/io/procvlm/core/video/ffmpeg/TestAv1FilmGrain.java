@@ -159,7 +159,7 @@ final class TestAv1FilmGrain {
     }
 
     /** The stream's extradata (its {@code av1C} record), as the frame source reads it. */
-    private static byte[] record(File file) {
+    static byte[] record(File file) {
         try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file)) {
             grabber.start();
             AVCodecParameters parameters =

@@ -11,8 +11,6 @@ import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
 
 /**
  * {@link Av1FilmGrain} reads bytes from any container: whatever they are, it answers (yes, no or unknown) and never
@@ -70,17 +68,7 @@ final class TestAv1FilmGrainProperties {
     }
 
     private static byte[] record() {
-        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(
-                TestData.srcTestData("video/moving-square-av1.mp4").toFile())) {
-            grabber.start();
-            AVCodecParameters parameters =
-                    grabber.getFormatContext().streams(grabber.getVideoStream()).codecpar();
-            byte[] record = new byte[parameters.extradata_size()];
-            parameters.extradata().get(record);
-            grabber.stop();
-            return record;
-        } catch (org.bytedeco.javacv.FrameGrabber.Exception e) {
-            throw new AssertionError(e);
-        }
+        return TestAv1FilmGrain.record(
+                TestData.srcTestData("video/moving-square-av1.mp4").toFile());
     }
 }

@@ -222,12 +222,7 @@ public final class FfmpegFrameSource implements FrameSource {
         // Raw frames in every mode, converted here: 8-bit planar luma straight from the decoder's plane, other formats
         // to gray or BGR with the swscale call JavaCV's GRAY and COLOR modes make, told the stream's range and matrix
         // (describeSource), and the decoder's own frame kept for colorAt.
-        LIBAOM_GRAIN.lock(); // opening may decode a frame (avformat_find_stream_info), with libaom for AV1
-        try {
-            grabber = start(file, FrameGrabber.ImageMode.RAW, threads);
-        } finally {
-            LIBAOM_GRAIN.unlock();
-        }
+        grabber = start(file, threads);
         raw = PLANAR_LUMA.contains(grabber.getPixelFormat());
         if (grabber.getVideoStream() < 0 || grabber.getImageWidth() <= 0) {
             closeQuietly(grabber);
@@ -306,13 +301,19 @@ public final class FfmpegFrameSource implements FrameSource {
                 : null;
     }
 
-    private Frame grabImage() throws FrameGrabber.Exception {
+    /** A call into the grabber that may decode. */
+    private interface GrabberCall<T> {
+        T call() throws FrameGrabber.Exception;
+    }
+
+    /** {@code call}, holding {@link #LIBAOM_GRAIN} when this source's decoding must ({@link #serialised}). */
+    private <T> T decoding(GrabberCall<T> call) throws FrameGrabber.Exception {
         if (!serialised) {
-            return grabber.grabImage();
+            return call.call();
         }
         LIBAOM_GRAIN.lock();
         try {
-            return grabber.grabImage();
+            return call.call();
         } finally {
             LIBAOM_GRAIN.unlock();
         }
@@ -330,16 +331,20 @@ public final class FfmpegFrameSource implements FrameSource {
         return Av1FilmGrain.declared(record).orElse(true);
     }
 
-    private static FFmpegFrameGrabber start(File file, FrameGrabber.ImageMode mode, int threads) {
+    /** Opens {@code file} in JavaCV's raw mode, holding {@link #LIBAOM_GRAIN}: opening may decode a frame. */
+    private static FFmpegFrameGrabber start(File file, int threads) {
         FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file);
-        grabber.setImageMode(mode);
+        grabber.setImageMode(FrameGrabber.ImageMode.RAW);
         grabber.setVideoOption("threads", Integer.toString(threads));
+        LIBAOM_GRAIN.lock(); // avformat_find_stream_info may decode, with libaom for AV1
         try {
             grabber.start();
             return grabber;
         } catch (FrameGrabber.Exception | RuntimeException e) {
             closeQuietly(grabber);
             throw new PipelineException(VIDEO_UNREADABLE, "Cannot open video " + file.getName() + ": " + message(e), e);
+        } finally {
+            LIBAOM_GRAIN.unlock();
         }
     }
 
@@ -468,15 +473,11 @@ public final class FfmpegFrameSource implements FrameSource {
             long target = Math.max(0L, Math.round((fromSeconds - 2 * halfFrame) * 1_000_000d));
             if (dav1d != null) {
                 dav1d.seek(target);
-            } else if (serialised) {
-                LIBAOM_GRAIN.lock();
-                try {
-                    grabber.setTimestamp(target);
-                } finally {
-                    LIBAOM_GRAIN.unlock();
-                }
             } else {
-                grabber.setTimestamp(target);
+                decoding(() -> {
+                    grabber.setTimestamp(target);
+                    return null;
+                });
             }
         } catch (FrameGrabber.Exception | RuntimeException e) {
             throw new PipelineException(
@@ -498,7 +499,7 @@ public final class FfmpegFrameSource implements FrameSource {
         while (true) {
             Frame frame;
             try {
-                frame = grabImage();
+                frame = decoding(grabber::grabImage);
             } catch (FrameGrabber.Exception | RuntimeException e) {
                 throw new PipelineException(
                         VIDEO_DECODE_FAILED,

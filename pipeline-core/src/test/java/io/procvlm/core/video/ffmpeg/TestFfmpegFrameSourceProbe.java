@@ -82,7 +82,8 @@ final class TestFfmpegFrameSourceProbe {
             File file = directory
                     .resolve("av1-" + layout.replaceAll("[^a-z]+", "-") + ".mp4")
                     .toFile();
-            try (VideoEncoder encoder = new VideoEncoder(
+            write(
+                    new VideoEncoder(
                             file,
                             96,
                             72,
@@ -91,15 +92,11 @@ final class TestFfmpegFrameSourceProbe {
                             org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P,
                             java.util.Map.of(
                                     "preset", "12", "svtav1-params", "lp=1", VideoEncoder.MUXER + "movflags", layout),
-                            "mp4");
-                    Mat frame = new Mat(72, 96, opencv_core.CV_8UC3)) {
-                for (int i = 0; i < 9; i++) {
-                    try (Scalar colour = new Scalar(20 + 20 * i, 200 - 20 * i, 90, 0)) {
-                        frame.put(colour);
-                    }
-                    encoder.write(frame);
-                }
-            }
+                            "mp4"),
+                    file,
+                    96,
+                    72,
+                    9);
             String boxes = new String(Files.readAllBytes(file.toPath()), java.nio.charset.StandardCharsets.ISO_8859_1);
             if (layout.startsWith("frag")) {
                 assertThat(boxes).as(layout + ": fragments written").contains("moof");
@@ -199,7 +196,12 @@ final class TestFfmpegFrameSourceProbe {
 
     private File encode(String name, int width, int height, double fps, int frames, VideoEncoder.Codec codec) {
         File file = directory.resolve(name).toFile();
-        try (VideoEncoder encoder = new VideoEncoder(file, width, height, fps, codec);
+        return write(new VideoEncoder(file, width, height, fps, codec), file, width, height, frames);
+    }
+
+    /** Writes {@code frames} flat frames of changing colour to {@code file} with {@code encoder}, then closes it. */
+    private static File write(VideoEncoder encoder, File file, int width, int height, int frames) {
+        try (encoder;
                 Mat frame = new Mat(height, width, opencv_core.CV_8UC3)) {
             for (int i = 0; i < frames; i++) {
                 try (Scalar colour = new Scalar(20 + 30 * i, 200 - 20 * i, 90, 0)) {
